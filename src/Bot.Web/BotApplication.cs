@@ -1,0 +1,152 @@
+using Bot.Web.Channels.Telegram;
+using Bot.Web.Channels.WebChat;
+using Bot.Web.Channels.WhatsApp;
+using Bot.Web.Configuration;
+using Bot.Web.Conversation;
+using Bot.Web.Data;
+using Bot.Web.Localization;
+using Bot.Web.Operations;
+using Bot.Web.Privacy;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Bot.Builder;
+using Microsoft.Extensions.Options;
+
+namespace Bot.Web;
+
+/// <summary>Composition of the app: the same services for the web host and for the command-line verbs.</summary>
+public static class BotApplication
+{
+    /// <param name="args">Command-line arguments (also configuration: --Section:Key=value).</param>
+    /// <param name="configure">Runs before any service is registered (tests add configuration and log sinks here).</param>
+    public static WebApplicationBuilder CreateBuilder(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Migrations", LogLevel.Warning);
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning); // request URLs can carry tokens
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+        // Relative paths (data/, keys, content) are resolved against the folder holding localization/ and dialogs/:
+        // the repository root when run from a clone, whatever the working directory.
+        var paths = ContentPaths.Resolve(configuration.GetSection(ContentOptions.Section).Get<ContentOptions>() ?? new(),
+            builder.Environment.ContentRootPath);
+        services.AddSingleton(paths);
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddBotDatabase(configuration, paths.Root);
+        services.AddBotPrivacy(configuration, paths.Root);
+        services.AddBotContent();
+        services.AddBotConversation();
+        services.AddBotChannels();
+        services.AddBotHealth();
+        services.AddProblemDetails();
+        return builder;
+    }
+
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var app = CreateBuilder(args, configure).Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapBotHealth();
+        app.MapWebChat();
+        return app;
+    }
+
+    /// <summary>Before serving: validate configuration, migrate (unless turned off), load content, report channels and URLs.</summary>
+    public static async Task PrepareAsync(WebApplication app, CancellationToken ct = default)
+    {
+        ValidateAllOptions(app.Services);
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Bot.Startup");
+        var db = app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        if (db.MigrateOnStart)
+        {
+            var applied = await DatabaseSetup.MigrateAsync(app.Services, ct);
+            log.LogInformation("Database ready ({Provider}; {Applied} migration(s) applied)", db.Provider, applied);
+        }
+        var content = app.Services.GetRequiredService<BotContent>();
+        log.LogInformation("Content loaded from {Root}", content.Paths.Root);
+        ReportChannels(app.Services, log);
+        app.Lifetime.ApplicationStarted.Register(() => ReportUrls(app, log));
+    }
+
+    /// <summary>Resolves every options class once, so a wrong value stops the app before it serves anything.</summary>
+    public static void ValidateAllOptions(IServiceProvider services)
+    {
+        foreach (var (_, type) in OptionsRegistry.All)
+        {
+            var optionsType = typeof(IOptions<>).MakeGenericType(type);
+            try
+            {
+                _ = optionsType.GetProperty(nameof(IOptions<object>.Value))!.GetValue(services.GetRequiredService(optionsType));
+            }
+            catch (System.Reflection.TargetInvocationException e) when (e.InnerException is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException);
+            }
+        }
+    }
+
+    private static void ReportChannels(IServiceProvider services, ILogger log)
+    {
+        if (!services.GetRequiredService<IOptions<TelegramOptions>>().Value.Enabled)
+        {
+            log.LogInformation("Telegram is off: set Telegram:BotToken (and Telegram:WebhookSecret, Telegram:Mode) to turn it on");
+        }
+        if (!services.GetRequiredService<IOptions<TwilioOptions>>().Value.Enabled)
+        {
+            log.LogInformation("WhatsApp is off: set Twilio:AccountSid, Twilio:AuthToken, Twilio:WhatsAppFrom and Twilio:PublicBaseUrl to turn it on");
+        }
+    }
+
+    private static void ReportUrls(WebApplication app, ILogger log)
+    {
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        foreach (var address in addresses)
+        {
+            var url = address.Replace("://[::]", "://localhost", StringComparison.Ordinal).Replace("://+", "://localhost", StringComparison.Ordinal)
+                .Replace("://*", "://localhost", StringComparison.Ordinal).TrimEnd('/');
+            log.LogInformation("Web chat: {Url}/chat | health: {Url}/healthz | ready: {Url}/readyz", url, url, url);
+        }
+    }
+
+    private static IServiceCollection AddBotContent(this IServiceCollection services)
+    {
+        services.AddValidatedOptions<ContentOptions>(ContentOptions.Section);
+        services.AddSingleton<BotContentHolder>();
+        services.AddSingleton(sp =>
+        {
+            var content = BotContent.Load(sp.GetRequiredService<ContentPaths>());
+            sp.GetRequiredService<BotContentHolder>().Set(content);
+            return content;
+        });
+        return services;
+    }
+
+    private static IServiceCollection AddBotConversation(this IServiceCollection services)
+    {
+        services.AddValidatedOptions<ConversationOptions>(ConversationOptions.Section);
+        services.AddSingleton<IValidateOptions<ConversationOptions>, ConversationOptionsValidator>();
+        services.AddSingleton<IStorage, EfStorage>();
+        services.AddSingleton<ConversationState>();
+        services.AddSingleton<UserState>();
+        services.AddSingleton<BotStateAccessors>();
+        services.AddSingleton<LanguageMiddleware>();
+        services.AddSingleton<TurnErrorHandler>();
+        services.AddSingleton<KeyedLock>();
+        services.AddSingleton<SegBot>();
+        services.AddSingleton<IBot>(sp => sp.GetRequiredService<SegBot>());
+        services.AddSingleton<TurnPipeline>();
+        return services;
+    }
+
+    private static IServiceCollection AddBotChannels(this IServiceCollection services)
+    {
+        services.AddValidatedOptions<TelegramOptions>(TelegramOptions.Section);
+        services.AddValidatedOptions<TwilioOptions>(TwilioOptions.Section);
+        services.AddSingleton<WebChatAdapter>();
+        return services;
+    }
+}

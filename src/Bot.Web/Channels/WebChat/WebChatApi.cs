@@ -1,0 +1,103 @@
+using System.Text.Json;
+using Bot.Web.Conversation;
+using Bot.Web.Localization;
+using Microsoft.Extensions.Options;
+
+namespace Bot.Web.Channels.WebChat;
+
+public static class WebChatApi
+{
+    public const int MaxBodyBytes = 64 * 1024;
+    public const int MaxUserIdLength = 128;
+    public const int MaxValueLength = 256;
+
+    public static IEndpointRouteBuilder MapWebChat(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/chat", (BotContent content) => Results.Content(ChatPage.Render(content.Texts), "text/html; charset=utf-8"));
+        app.MapPost("/api/webchat/messages", PostMessage);
+        return app;
+    }
+
+    /// <summary>
+    /// One turn: <c>{"userId":"…","text":"…"}</c> or <c>{"userId":"…","value":"…"}</c> (a button) →
+    /// <c>{"replies":[{"text","locale","direction","suggestedActions":[{"title","value"}]}]}</c>.
+    /// Anything malformed is refused with a JSON problem body before anything is stored.
+    /// </summary>
+    private static async Task<IResult> PostMessage(HttpRequest request, WebChatAdapter adapter, IOptions<ConversationOptions> options, CancellationToken ct)
+    {
+        var (inbound, problem) = await ParseAsync(request, options.Value.MaxTextLength, ct);
+        if (problem is not null) return problem;
+        var replies = await adapter.ProcessAsync(inbound!, ct);
+        return TypedResults.Ok(new { replies = replies.Select(WebChatMapping.ToReply).ToList() });
+    }
+
+    internal static async Task<(WebChatInbound?, IResult?)> ParseAsync(HttpRequest request, int maxTextLength, CancellationToken ct)
+    {
+        if (request.ContentLength > MaxBodyBytes) return (null, TooLarge());
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > MaxBodyBytes) return (null, TooLarge());
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(buffer.ToArray(), new JsonDocumentOptions { MaxDepth = 8 });
+        }
+        catch (JsonException)
+        {
+            return (null, Problem("The body must be a JSON object such as {\"userId\":\"…\",\"text\":\"…\"}."));
+        }
+
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return (null, Problem("The body must be a JSON object such as {\"userId\":\"…\",\"text\":\"…\"}."));
+            }
+            var errors = new Dictionary<string, string[]>();
+            var userId = ReadString(document.RootElement, "userId", errors);
+            var text = ReadString(document.RootElement, "text", errors);
+            var value = ReadString(document.RootElement, "value", errors);
+
+            if (string.IsNullOrWhiteSpace(userId)) errors.TryAdd("userId", ["userId is required."]);
+            else if (userId.Length > MaxUserIdLength) errors.TryAdd("userId", [$"userId must be at most {MaxUserIdLength} characters."]);
+            if (string.IsNullOrWhiteSpace(text) && string.IsNullOrWhiteSpace(value))
+            {
+                errors.TryAdd("text", ["text (or value, for a button) is required."]);
+            }
+            if (text is not null && text.Length > maxTextLength)
+            {
+                errors.TryAdd("text", [$"text must be at most {maxTextLength} characters (got {text.Length})."]);
+            }
+            if (value is not null && value.Length > MaxValueLength)
+            {
+                errors.TryAdd("value", [$"value must be at most {MaxValueLength} characters."]);
+            }
+            if (errors.Count > 0) return (null, TypedResults.ValidationProblem(errors, title: "The message was not accepted."));
+            return (new WebChatInbound(userId!, string.IsNullOrWhiteSpace(text) ? null : text, string.IsNullOrWhiteSpace(value) ? null : value), null);
+        }
+    }
+
+    private static string? ReadString(JsonElement root, string name, Dictionary<string, string[]> errors)
+    {
+        if (!root.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null) return null;
+        if (element.ValueKind != JsonValueKind.String)
+        {
+            errors.TryAdd(name, [$"{name} must be a string."]);
+            return null;
+        }
+        return element.GetString();
+    }
+
+    private static IResult Problem(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "The message was not accepted.");
+
+    private static IResult TooLarge() =>
+        TypedResults.Problem($"The body must be at most {MaxBodyBytes} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge,
+            title: "The message was not accepted.");
+}

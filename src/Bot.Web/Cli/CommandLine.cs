@@ -1,0 +1,39 @@
+using Bot.Web.Data;
+using Microsoft.Extensions.Options;
+
+namespace Bot.Web.Cli;
+
+/// <summary>
+/// Verbs run instead of the web host: <c>dotnet run --project src/Bot.Web -- &lt;verb&gt; …</c>.
+/// They use the same configuration and services as the app. Results go to stdout, logs to stderr.
+/// </summary>
+public static class CommandLine
+{
+    private static readonly Dictionary<string, Func<IServiceProvider, string[], CancellationToken, Task<int>>> Verbs = new()
+    {
+        ["migrate"] = MigrateAsync,
+    };
+
+    public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.ContainsKey(args[0]);
+
+    public static async Task<int> RunAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var verb = Verbs[args[0]];
+        var rest = args[1..];
+        // Options that follow the verb (--Key=value) still configure the app.
+        var builder = BotApplication.CreateBuilder(rest.Where(a => a.StartsWith("--", StringComparison.Ordinal)).ToArray(), configure);
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        await using var app = builder.Build();
+        BotApplication.ValidateAllOptions(app.Services);
+        return await verb(app.Services, rest.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray(), CancellationToken.None);
+    }
+
+    private static async Task<int> MigrateAsync(IServiceProvider services, string[] args, CancellationToken ct)
+    {
+        var applied = await DatabaseSetup.MigrateAsync(services, ct);
+        var provider = services.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider;
+        Console.Out.WriteLine($"Database migrated ({provider}): {applied} migration(s) applied.");
+        return 0;
+    }
+}

@@ -1,0 +1,62 @@
+using Microsoft.Bot.Builder;
+
+namespace Bot.Web.Conversation;
+
+/// <summary>What the bot remembers about a user (user state). No channel address, no message text.</summary>
+public sealed class UserProfile
+{
+    /// <summary>The language the bot last spoke with this user.</summary>
+    public string? Language { get; set; }
+
+    /// <summary>True when the user chose <see cref="Language"/> themselves; then it wins over guessing.</summary>
+    public bool LanguageChosen { get; set; }
+
+    public bool Greeted { get; set; }
+}
+
+/// <summary>Per-conversation working memory (conversation state); the guided dialogs keep their place here.</summary>
+public sealed class ConversationData
+{
+    public int Turns { get; set; }
+}
+
+public sealed class BotStateAccessors(ConversationState conversationState, UserState userState)
+{
+    public ConversationState ConversationState { get; } = conversationState;
+    public UserState UserState { get; } = userState;
+    public IStatePropertyAccessor<UserProfile> Profile { get; } = userState.CreateProperty<UserProfile>("profile");
+    public IStatePropertyAccessor<ConversationData> Conversation { get; } = conversationState.CreateProperty<ConversationData>("conversation");
+
+    public Task<UserProfile> ProfileAsync(ITurnContext turn, CancellationToken ct) => Pinned(Profile, turn, ct);
+
+    public Task<ConversationData> ConversationAsync(ITurnContext turn, CancellationToken ct) => Pinned(Conversation, turn, ct);
+
+    /// <summary>
+    /// State read from storage is JSON, and Bot Builder converts it to a new object on every read. Putting the
+    /// converted instance back makes every reader in the turn share one object, so that its changes are saved.
+    /// </summary>
+    private static async Task<T> Pinned<T>(IStatePropertyAccessor<T> accessor, ITurnContext turn, CancellationToken ct)
+        where T : new()
+    {
+        var value = await accessor.GetAsync(turn, () => new T(), ct);
+        await accessor.SetAsync(turn, value, ct);
+        return value;
+    }
+}
+
+/// <summary>The reply language decided for the current turn, kept in the turn's state.</summary>
+public static class TurnLanguage
+{
+    private const string Key = "Bot.TurnLanguage";
+    private const string ChosenKey = "Bot.LanguageJustChosen";
+
+    public static string Get(ITurnContext turn) => turn.TurnState.Get<string>(Key) ?? Localization.Language.Turkish;
+
+    public static bool IsKnown(ITurnContext turn) => turn.TurnState.Get<string>(Key) is not null;
+
+    public static void Set(ITurnContext turn, string language) => turn.TurnState[Key] = language;
+
+    public static bool JustChosen(ITurnContext turn) => turn.TurnState.TryGetValue(ChosenKey, out var v) && v is true;
+
+    public static void MarkChosen(ITurnContext turn) => turn.TurnState[ChosenKey] = true;
+}

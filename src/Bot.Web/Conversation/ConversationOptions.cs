@@ -1,0 +1,22 @@
+using Bot.Web.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Bot.Web.Conversation;
+
+public sealed class ConversationOptions
+{
+    public const string Section = "Conversation";
+
+    /// <summary>Longest inbound text accepted (characters); longer messages are refused with a clear error.</summary>
+    public int MaxTextLength { get; set; } = 4096;
+}
+
+internal sealed class ConversationOptionsValidator : IValidateOptions<ConversationOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ConversationOptions options)
+    {
+        var errors = new OptionErrors(ConversationOptions.Section);
+        errors.Require(options.MaxTextLength is >= 16 and <= 65536, "MaxTextLength", "must be between 16 and 65536.");
+        return errors.Result();
+    }
+}

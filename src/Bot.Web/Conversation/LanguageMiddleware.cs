@@ -1,0 +1,78 @@
+using Bot.Web.Localization;
+using Microsoft.Bot.Builder;
+using Microsoft.Bot.Schema;
+
+namespace Bot.Web.Conversation;
+
+/// <summary>
+/// Decides the reply language of every turn and stamps it on every reply:
+/// an explicit request ("Türkçe", "عربي", a language button) is obeyed and remembered; a message in Arabic
+/// script is answered in Arabic; Latin text follows the user's own choice if they made one, else Turkish when it
+/// reads as Turkish, else the language last used; with nothing to go on, the bot asks in both languages.
+/// </summary>
+public sealed class LanguageMiddleware(BotStateAccessors state, BotContent content) : Microsoft.Bot.Builder.IMiddleware
+{
+    public async Task OnTurnAsync(ITurnContext turnContext, NextDelegate next, CancellationToken cancellationToken = default)
+    {
+        if (turnContext.Activity.Type != ActivityTypes.Message)
+        {
+            await next(cancellationToken);
+            return;
+        }
+
+        var profile = await state.ProfileAsync(turnContext, cancellationToken);
+        var input = turnContext.Activity.Text ?? turnContext.Activity.Value?.ToString();
+        var language = Decide(profile, input, out var chosen);
+
+        if (language is null)
+        {
+            await AskAsync(turnContext, cancellationToken);
+            return;
+        }
+
+        if (chosen)
+        {
+            profile.LanguageChosen = true;
+            TurnLanguage.MarkChosen(turnContext);
+        }
+        // A one-off Arabic message from someone who chose Turkish is answered in Arabic, but does not change their choice.
+        if (chosen || !profile.LanguageChosen) profile.Language = language;
+        TurnLanguage.Set(turnContext, language);
+        turnContext.OnSendActivities(async (ctx, activities, nextSend) =>
+        {
+            foreach (var a in activities) a.Locale ??= TurnLanguage.Get(ctx);
+            return await nextSend();
+        });
+        await next(cancellationToken);
+    }
+
+    private string? Decide(UserProfile profile, string? input, out bool chosen)
+    {
+        chosen = false;
+        var requested = content.Languages.RequestedLanguage(input);
+        if (requested is not null)
+        {
+            chosen = true;
+            return requested;
+        }
+        var detected = content.Languages.Detect(input);
+        if (detected.Language == Language.Arabic && detected.Strength == DetectionStrength.Strong) return Language.Arabic;
+        if (profile.LanguageChosen && profile.Language is not null) return profile.Language;
+        if (detected.Language is not null && detected.Strength == DetectionStrength.Strong) return detected.Language;
+        if (profile.Language is not null) return profile.Language;
+        return detected.Language;
+    }
+
+    private async Task AskAsync(ITurnContext turn, CancellationToken ct)
+    {
+        var texts = content.Texts;
+        var reply = MessageFactory.Text(string.Join("\n\n", Language.All.Select(l => texts.Get(l, TextKeys.LanguageAsk))));
+        reply.SuggestedActions = new SuggestedActions
+        {
+            Actions = Language.All
+                .Select(l => new CardAction(ActionTypes.ImBack, texts.Get(l, TextKeys.LanguageName), value: "lang:" + l))
+                .ToList(),
+        };
+        await turn.SendActivityAsync(reply, ct);
+    }
+}

@@ -1,0 +1,55 @@
+using Microsoft.Bot.Builder;
+using Microsoft.Bot.Schema;
+
+namespace Bot.Web.Conversation;
+
+/// <summary>What every channel adapter shares: the bot, its middleware, state, error handler and turn ordering.</summary>
+public sealed class TurnPipeline(
+    IBot bot,
+    BotStateAccessors state,
+    LanguageMiddleware language,
+    TurnErrorHandler errors,
+    KeyedLock locks,
+    TimeProvider clock)
+{
+    public IBot Bot { get; } = bot;
+    public BotStateAccessors State { get; } = state;
+    public LanguageMiddleware Language { get; } = language;
+    public TurnErrorHandler Errors { get; } = errors;
+    public KeyedLock Locks { get; } = locks;
+    public TimeProvider Clock { get; } = clock;
+}
+
+/// <summary>
+/// Base of every channel adapter: the same middleware (state saved at the end of each turn, language) and error
+/// handler everywhere, and turns of one conversation never overlapping in this process.
+/// </summary>
+public abstract class ChannelAdapter : BotAdapter
+{
+    private readonly TurnPipeline _pipeline;
+
+    protected ChannelAdapter(TurnPipeline pipeline)
+    {
+        _pipeline = pipeline;
+        Use(new AutoSaveStateMiddleware(pipeline.State.ConversationState, pipeline.State.UserState));
+        Use(pipeline.Language);
+        OnTurnError = pipeline.Errors.HandleAsync;
+    }
+
+    protected TimeProvider Clock => _pipeline.Clock;
+
+    /// <summary>Runs one turn for <paramref name="activity"/>; <paramref name="prepare"/> may put channel data into the turn state.</summary>
+    protected async Task RunTurnAsync(Activity activity, Action<ITurnContext>? prepare, CancellationToken ct)
+    {
+        using var held = await _pipeline.Locks.AcquireAsync(activity.ChannelId + "/" + activity.Conversation.Id, ct);
+        using var turn = new TurnContext(this, activity);
+        prepare?.Invoke(turn);
+        await RunPipelineAsync(turn, _pipeline.Bot.OnTurnAsync, ct);
+    }
+
+    public override Task<ResourceResponse> UpdateActivityAsync(ITurnContext turnContext, Activity activity, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"{GetType().Name} cannot edit sent messages.");
+
+    public override Task DeleteActivityAsync(ITurnContext turnContext, ConversationReference reference, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"{GetType().Name} cannot delete sent messages.");
+}

@@ -1,0 +1,72 @@
+using Bot.Web.Configuration;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Bot.Web.Data;
+
+public static class DatabaseSetup
+{
+    public static IServiceCollection AddBotDatabase(this IServiceCollection services, IConfiguration configuration, string contentRoot)
+    {
+        services.AddValidatedOptions<DatabaseOptions>(DatabaseOptions.Section);
+        services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
+
+        // The provider is chosen at run time; binding errors surface at start-up through the validator above.
+        var db = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        if (db.Provider == DatabaseProvider.Postgres)
+        {
+            var cs = configuration.GetConnectionString("Bot") ?? "";
+            services.AddDbContextFactory<PostgresBotDbContext>(o => o.UseNpgsql(cs));
+            services.AddSingleton<IDbContextFactory<BotDbContext>, ContextFactory<PostgresBotDbContext>>();
+        }
+        else
+        {
+            var cs = SqliteConnectionString(configuration, db, contentRoot);
+            services.AddDbContextFactory<SqliteBotDbContext>(o => o.UseSqlite(cs));
+            services.AddSingleton<IDbContextFactory<BotDbContext>, ContextFactory<SqliteBotDbContext>>();
+        }
+        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<BotDbContext>>().CreateDbContext());
+        return services;
+    }
+
+    public static string SqliteConnectionString(IConfiguration configuration, DatabaseOptions db, string contentRoot)
+    {
+        var configured = configuration.GetConnectionString("Bot");
+        if (!string.IsNullOrWhiteSpace(configured)) return configured;
+        var folder = Path.GetFullPath(db.DataFolder, contentRoot);
+        return new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(folder, "bot.db"),
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+    }
+
+    /// <summary>Creates the data folder, applies migrations and (SQLite) switches the file to WAL mode.</summary>
+    public static async Task<int> MigrateAsync(IServiceProvider services, CancellationToken ct = default)
+    {
+        var factory = services.GetRequiredService<IDbContextFactory<BotDbContext>>();
+        await using var db = await factory.CreateDbContextAsync(ct);
+        if (db.Database.IsSqlite())
+        {
+            var source = new SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource;
+            var folder = Path.GetDirectoryName(Path.GetFullPath(source));
+            if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
+        }
+        var pending = (await db.Database.GetPendingMigrationsAsync(ct)).Count();
+        await db.Database.MigrateAsync(ct);
+        if (db.Database.IsSqlite())
+        {
+            // WAL lets readers work while one writer commits; the mode is stored in the file.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+        }
+        return pending;
+    }
+
+    private sealed class ContextFactory<TImpl>(IDbContextFactory<TImpl> inner) : IDbContextFactory<BotDbContext>
+        where TImpl : BotDbContext
+    {
+        public BotDbContext CreateDbContext() => inner.CreateDbContext();
+    }
+}

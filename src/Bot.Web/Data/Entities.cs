@@ -1,0 +1,31 @@
+namespace Bot.Web.Data;
+
+/// <summary>One Bot Builder state bag (conversation or user state), stored as JSON with a version for optimistic concurrency.</summary>
+public sealed class StateEntry
+{
+    public required string Key { get; set; }
+    public required string Data { get; set; }
+    public long Version { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+/// <summary>
+/// A person who wrote to the bot on one channel. <see cref="Id"/> is a keyed hash (HMAC) of channel + address,
+/// the only identifier used anywhere else; the address itself is kept encrypted (Data Protection).
+/// </summary>
+public sealed class BotUser
+{
+    public required string Id { get; set; }
+    public required string Channel { get; set; }
+    public required string ProtectedAddress { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset LastSeenAt { get; set; }
+}
+
+/// <summary>Application secrets generated on first start (protected with Data Protection), e.g. the pseudonym key.</summary>
+public sealed class AppSecret
+{
+    public required string Name { get; set; }
+    public required string ProtectedValue { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}

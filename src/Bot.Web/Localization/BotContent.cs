@@ -1,0 +1,61 @@
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace Bot.Web.Localization;
+
+/// <summary>A menu loaded from dialogs/menu.yaml: a prompt and options (text key + value a button sends).</summary>
+public sealed record MenuDefinition(string Prompt, IReadOnlyList<MenuOption> Options)
+{
+    public static MenuDefinition Load(string dialogsFolder, TextCatalog texts)
+    {
+        var file = Path.Combine(dialogsFolder, "menu.yaml");
+        var raw = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).IgnoreUnmatchedProperties().Build()
+            .Deserialize<RawMenu>(File.ReadAllText(file)) ?? throw new InvalidOperationException($"{file} is empty.");
+        var errors = new List<string>();
+        var keys = new[] { raw.Prompt }.Concat(raw.Options.Select(o => o.Text)).ToList();
+        foreach (var key in keys)
+        {
+            foreach (var language in Language.All)
+            {
+                if (string.IsNullOrEmpty(key) || !texts.Has(language, key))
+                {
+                    errors.Add($"{file}: text key '{key}' is missing in localization/strings.{language}.yaml");
+                }
+            }
+        }
+        if (raw.Options.Count == 0) errors.Add($"{file}: the menu has no options");
+        if (raw.Options.Any(o => string.IsNullOrWhiteSpace(o.Value))) errors.Add($"{file}: every option needs a value");
+        if (errors.Count > 0) throw new InvalidOperationException(string.Join('\n', errors));
+        return new MenuDefinition(raw.Prompt, raw.Options.Select(o => new MenuOption(o.Value, o.Text)).ToList());
+    }
+
+    private sealed class RawMenu
+    {
+        public string Id { get; set; } = "";
+        public string Prompt { get; set; } = "";
+        public List<RawOption> Options { get; set; } = [];
+    }
+
+    private sealed class RawOption
+    {
+        public string Value { get; set; } = "";
+        public string Text { get; set; } = "";
+    }
+}
+
+public sealed record MenuOption(string Value, string TextKey);
+
+/// <summary>All content the bot runs on, loaded and validated together from localization/ and dialogs/.</summary>
+public sealed class BotContent(ContentPaths paths, TextCatalog texts, LanguageDetector languages, MenuDefinition menu)
+{
+    public ContentPaths Paths { get; } = paths;
+    public TextCatalog Texts { get; } = texts;
+    public LanguageDetector Languages { get; } = languages;
+    public MenuDefinition Menu { get; } = menu;
+
+    public static BotContent Load(ContentPaths paths)
+    {
+        var texts = TextCatalog.Load(paths.Localization);
+        return new BotContent(paths, texts, LanguageDetector.Load(paths.Localization), MenuDefinition.Load(paths.Dialogs, texts));
+    }
+}

@@ -1,0 +1,26 @@
+namespace Bot.Web.Localization;
+
+/// <summary>
+/// The keys of every text the code shows to a user. Each must exist in every language
+/// (checked at start-up and by a test); the texts themselves live in localization/strings.&lt;lang&gt;.yaml.
+/// </summary>
+public static class TextKeys
+{
+    public const string GreetingFirst = "greeting.first";
+    public const string Learning = "learning";
+    public const string MenuTitle = "menu.title";
+    public const string MenuButton = "menu.button";
+    public const string MenuCommands = "commands.menu";
+    public const string LanguageAsk = "language.ask";
+    public const string LanguageSet = "language.set";
+    public const string LanguageName = "language.name";
+    public const string ErrorApology = "error.apology";
+    public const string WebChatTitle = "webchat.title";
+    public const string WebChatPlaceholder = "webchat.placeholder";
+    public const string WebChatSend = "webchat.send";
+    public const string WebChatLanguage = "webchat.language";
+    public const string WebChatOffline = "webchat.offline";
+
+    public static IReadOnlyList<string> All { get; } =
+        typeof(TextKeys).GetFields().Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!).ToList();
+}

@@ -1,0 +1,155 @@
+using System.Security.Cryptography;
+using System.Text;
+using Bot.Web.Configuration;
+using Bot.Web.Data;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Bot.Web.Privacy;
+
+/// <summary>
+/// Turns a channel address (phone number, chat id, web chat id) into the pseudonymous user id used everywhere
+/// else, and keeps the address itself only encrypted. Conversation state, logs and queue items see the id only.
+/// </summary>
+public sealed class UserDirectory(
+    IDbContextFactory<BotDbContext> dbFactory,
+    IDataProtectionProvider dataProtection,
+    IOptions<SecurityOptions> security,
+    TimeProvider clock) : IDisposable
+{
+    private const string PseudonymSecretName = "pseudonym-key";
+    private readonly IDataProtector _addresses = dataProtection.CreateProtector("Bot.ChannelAddress.v1");
+    private readonly IDataProtector _secrets = dataProtection.CreateProtector("Bot.AppSecret.v1");
+    private readonly SemaphoreSlim _keyLock = new(1, 1);
+    private byte[]? _key;
+
+    /// <summary>The pseudonymous id of channel + address (lower-case hex, 32 characters).</summary>
+    public async Task<string> IdOfAsync(string channel, string address, CancellationToken ct = default)
+    {
+        var key = await KeyAsync(ct);
+        var mac = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(channel + "\n" + address));
+        return Convert.ToHexStringLower(mac, 0, 16);
+    }
+
+    /// <summary>Records an inbound contact (creating the user on first contact) and returns the user id.</summary>
+    public async Task<string> TouchAsync(string channel, string address, CancellationToken ct = default)
+    {
+        var id = await IdOfAsync(channel, address, ct);
+        var now = clock.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var updated = await db.Users.Where(u => u.Id == id).ExecuteUpdateAsync(u => u.SetProperty(x => x.LastSeenAt, now), ct);
+        if (updated == 0)
+        {
+            db.Users.Add(new BotUser
+            {
+                Id = id,
+                Channel = channel,
+                ProtectedAddress = _addresses.Protect(address),
+                CreatedAt = now,
+                LastSeenAt = now,
+            });
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException)
+            {
+                // Another request created the same user at the same moment: that row is as good as ours.
+            }
+        }
+        return id;
+    }
+
+    /// <summary>The decrypted address of a user, for the channel adapter that must send to it.</summary>
+    public async Task<string?> AddressOfAsync(string userId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var row = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => u.ProtectedAddress).FirstOrDefaultAsync(ct);
+        return row is null ? null : _addresses.Unprotect(row);
+    }
+
+    public void Dispose() => _keyLock.Dispose();
+
+    private async Task<byte[]> KeyAsync(CancellationToken ct)
+    {
+        if (_key is not null) return _key;
+        await _keyLock.WaitAsync(ct);
+        try
+        {
+            if (_key is not null) return _key;
+            var configured = security.Value.PseudonymKey;
+            _key = string.IsNullOrEmpty(configured) ? await StoredKeyAsync(ct) : Convert.FromBase64String(configured);
+            return _key;
+        }
+        finally
+        {
+            _keyLock.Release();
+        }
+    }
+
+    private async Task<byte[]> StoredKeyAsync(CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var stored = await db.Secrets.AsNoTracking().FirstOrDefaultAsync(s => s.Name == PseudonymSecretName, ct);
+        if (stored is not null) return Convert.FromBase64String(_secrets.Unprotect(stored.ProtectedValue));
+
+        var fresh = RandomNumberGenerator.GetBytes(32);
+        db.Secrets.Add(new AppSecret
+        {
+            Name = PseudonymSecretName,
+            ProtectedValue = _secrets.Protect(Convert.ToBase64String(fresh)),
+            CreatedAt = clock.GetUtcNow(),
+        });
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return fresh;
+        }
+        catch (DbUpdateException)
+        {
+            // Another instance generated it first: use theirs.
+            await using var again = await dbFactory.CreateDbContextAsync(ct);
+            var theirs = await again.Secrets.AsNoTracking().FirstAsync(s => s.Name == PseudonymSecretName, ct);
+            return Convert.FromBase64String(_secrets.Unprotect(theirs.ProtectedValue));
+        }
+    }
+}
+
+public static class PrivacySetup
+{
+    public static IServiceCollection AddBotPrivacy(this IServiceCollection services, IConfiguration configuration, string contentRoot)
+    {
+        services.AddValidatedOptions<SecurityOptions>(SecurityOptions.Section);
+        services.AddSingleton<IValidateOptions<SecurityOptions>, SecurityOptionsValidator>();
+        services.AddValidatedOptions<DataProtectionSettings>(DataProtectionSettings.Section);
+        services.AddSingleton<IValidateOptions<DataProtectionSettings>, DataProtectionSettingsValidator>();
+
+        var settings = configuration.GetSection(DataProtectionSettings.Section).Get<DataProtectionSettings>() ?? new();
+        var dp = services.AddDataProtection().SetApplicationName(settings.ApplicationName);
+        if (string.IsNullOrWhiteSpace(settings.KeysFolder)) dp.PersistKeysToDbContext<BotDbContext>();
+        else dp.PersistKeysToFileSystem(new DirectoryInfo(Path.GetFullPath(settings.KeysFolder, contentRoot)));
+
+        services.AddSingleton<UserDirectory>();
+        return services;
+    }
+
+    /// <summary>Masks a channel address for display: <c>+90 5** *** ** 34</c>, <c>whatsapp:+90…</c> likewise, chat ids keep the last two digits.</summary>
+    public static string Mask(string address)
+    {
+        var prefixEnd = address.IndexOf(':', StringComparison.Ordinal);
+        var prefix = prefixEnd >= 0 ? address[..(prefixEnd + 1)] : "";
+        var value = address[(prefixEnd + 1)..];
+        var chars = value.ToCharArray();
+        var digitsSeen = 0;
+        var totalDigits = chars.Count(char.IsAsciiDigit);
+        for (var i = 0; i < chars.Length; i++)
+        {
+            if (!char.IsAsciiLetterOrDigit(chars[i])) continue;
+            digitsSeen++;
+            var keepHead = value.StartsWith('+') ? 3 : 0; // country code and first digit of a phone number
+            if (digitsSeen > keepHead && digitsSeen <= totalDigits - 2) chars[i] = '*';
+        }
+        return prefix + new string(chars);
+    }
+}

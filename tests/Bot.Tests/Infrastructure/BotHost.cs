@@ -1,0 +1,95 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Bot.Web;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Bot.Tests.Infrastructure;
+
+/// <summary>
+/// The real app on Kestrel at 127.0.0.1 (a free port), with a real database, driven over real HTTP.
+/// Settings are configuration keys (Section:Key); the content comes from this repository.
+/// </summary>
+public sealed class BotHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private BotHost(WebApplication app, LogSink logs, Uri baseAddress)
+    {
+        _app = app;
+        Logs = logs;
+        BaseAddress = baseAddress;
+        Client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    public Uri BaseAddress { get; }
+    public HttpClient Client { get; }
+    public LogSink Logs { get; }
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<BotHost> StartAsync(IDictionary<string, string?> settings, LogSink? logs = null)
+    {
+        logs ??= new LogSink();
+        var all = new Dictionary<string, string?>
+        {
+            ["Content:Root"] = Repo.Root,
+            ["Logging:LogLevel:Default"] = "Debug",
+        };
+        foreach (var (k, v) in settings) all[k] = v;
+        var app = BotApplication.Build(["--urls=http://127.0.0.1:0", "--environment=Testing"], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(all);
+            builder.Logging.ClearProviders();
+            builder.Logging.SetMinimumLevel(LogLevel.Debug);
+            builder.Logging.AddProvider(logs);
+        });
+        try
+        {
+            await BotApplication.PrepareAsync(app);
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new BotHost(app, logs, new Uri(address));
+    }
+
+    public static Task<BotHost> StartSqliteAsync(string dataFolder, LogSink? logs = null, IDictionary<string, string?>? extra = null)
+    {
+        var settings = new Dictionary<string, string?> { ["Database:Provider"] = "Sqlite", ["Database:DataFolder"] = dataFolder };
+        foreach (var (k, v) in extra ?? new Dictionary<string, string?>()) settings[k] = v;
+        return StartAsync(settings, logs);
+    }
+
+    /// <summary>Sends one web chat message and returns the bot's replies.</summary>
+    public async Task<IReadOnlyList<Reply>> SayAsync(string userId, string? text = null, string? value = null)
+    {
+        using var response = await Client.PostAsJsonAsync("/api/webchat/messages", new { userId, text, value });
+        var body = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode) throw new HttpRequestException($"{(int)response.StatusCode}: {body}");
+        return JsonSerializer.Deserialize<ReplyList>(body, Json)!.Replies;
+    }
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+
+    public sealed record ReplyList(List<Reply> Replies);
+
+    public sealed record Reply(string Text, string Locale, string Direction, List<Button> SuggestedActions);
+
+    public sealed record Button(string Title, string Value);
+}

@@ -1,0 +1,41 @@
+namespace Bot.Tests.Infrastructure;
+
+/// <summary>Paths in the repository the tests run from.</summary>
+public static class Repo
+{
+    public static string Root { get; } = FindRoot();
+
+    public static string SharedFolder => Path.GetFullPath(Path.Combine(Root, "..", "shared"));
+
+    public static string PathOf(params string[] parts) => Path.Combine([Root, .. parts]);
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Bot.sln"))) return dir.FullName;
+        }
+        throw new InvalidOperationException("Bot.sln not found above the test folder.");
+    }
+}
+
+/// <summary>A temporary folder removed at the end of the test.</summary>
+public sealed class TempFolder : IDisposable
+{
+    public string Path { get; } = Directory.CreateTempSubdirectory("bot-test-").FullName;
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open by a pooled connection; the OS temp cleaner will take it.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
