@@ -75,16 +75,21 @@ public static class BotApplication
     /// <summary>Resolves every options class once, so a wrong value stops the app before it serves anything.</summary>
     public static void ValidateAllOptions(IServiceProvider services)
     {
-        foreach (var (_, type) in OptionsRegistry.All)
+        foreach (var (section, type) in OptionsRegistry.All)
         {
             var optionsType = typeof(IOptions<>).MakeGenericType(type);
             try
             {
                 _ = optionsType.GetProperty(nameof(IOptions<object>.Value))!.GetValue(services.GetRequiredService(optionsType));
             }
-            catch (System.Reflection.TargetInvocationException e) when (e.InnerException is not null)
+            catch (System.Reflection.TargetInvocationException e) when (e.InnerException is OptionsValidationException inner)
             {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException);
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(inner);
+            }
+            catch (System.Reflection.TargetInvocationException e) when (e.InnerException is InvalidOperationException inner)
+            {
+                // Binding errors (unknown key, a value of the wrong type) name the property but not the section.
+                throw new InvalidOperationException($"Configuration section '{section}': {inner.Message}", inner);
             }
         }
     }

@@ -14,6 +14,7 @@ public static class DatabaseSetup
 
         // The provider is chosen at run time; binding errors surface at start-up through the validator above.
         var db = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        // (A value that does not convert, e.g. Database:Provider=Oracle, throws here naming the key.)
         if (db.Provider == DatabaseProvider.Postgres)
         {
             var cs = configuration.GetConnectionString("Bot") ?? "";

@@ -1,0 +1,91 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Bot.Tests.Infrastructure;
+using Bot.Web.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+
+namespace Bot.Tests.Channels.WebChat;
+
+public sealed class WebChatApiTests : IAsyncLifetime
+{
+    private readonly TempFolder _data = new();
+    private BotHost _host = null!;
+
+    public async Task InitializeAsync() => _host = await BotHost.StartSqliteAsync(_data.Path);
+
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        _data.Dispose();
+    }
+
+    public static TheoryData<string, string, HttpStatusCode, string> BadRequests => new()
+    {
+        { "malformed JSON", "{\"userId\": \"a\", \"text\": ", HttpStatusCode.BadRequest, "JSON object" },
+        { "not an object", "[\"hello\"]", HttpStatusCode.BadRequest, "JSON object" },
+        { "empty body", "", HttpStatusCode.BadRequest, "JSON object" },
+        { "missing userId", "{\"text\":\"merhaba\"}", HttpStatusCode.BadRequest, "userId is required" },
+        { "missing text", "{\"userId\":\"u1\"}", HttpStatusCode.BadRequest, "text (or value, for a button) is required" },
+        { "blank text", "{\"userId\":\"u1\",\"text\":\"   \"}", HttpStatusCode.BadRequest, "is required" },
+        { "text is a number", "{\"userId\":\"u1\",\"text\":42}", HttpStatusCode.BadRequest, "text must be a string" },
+        { "text too long", $"{{\"userId\":\"u1\",\"text\":\"{new string('a', 4097)}\"}}", HttpStatusCode.BadRequest, "at most 4096 characters" },
+        { "userId too long", $"{{\"userId\":\"{new string('u', 129)}\",\"text\":\"hi\"}}", HttpStatusCode.BadRequest, "at most 128 characters" },
+        { "body too large", $"{{\"userId\":\"u1\",\"text\":\"{new string('a', 70_000)}\"}}", HttpStatusCode.RequestEntityTooLarge, "at most 65536 bytes" },
+        { "deeply nested", "{\"userId\":\"u1\",\"text\":\"x\",\"extra\":" + new string('[', 50) + new string(']', 50) + "}", HttpStatusCode.BadRequest, "JSON object" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadRequests))]
+    public async Task Bad_input_gets_a_JSON_problem_and_nothing_is_stored(string row, string body, HttpStatusCode status, string detail)
+    {
+        using var content = new StringContent(body, Encoding.UTF8, "application/json");
+        using var response = await _host.Client.PostAsync("/api/webchat/messages", content);
+        Assert.True(status == response.StatusCode, $"{row}: got {(int)response.StatusCode}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadAsStringAsync();
+        Assert.Contains(detail, problem, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(problem);
+        Assert.Equal((int)status, json.RootElement.GetProperty("status").GetInt32());
+
+        var factory = _host.Services.GetRequiredService<IDbContextFactory<BotDbContext>>();
+        await using var db = await factory.CreateDbContextAsync();
+        Assert.Equal(0, await db.Users.CountAsync());
+        Assert.Equal(0, await db.State.CountAsync());
+    }
+
+    [Fact]
+    public async Task Text_of_exactly_the_limit_is_accepted()
+    {
+        var replies = await _host.SayAsync("long-but-ok", "merhaba " + new string('a', 4096 - 8));
+        Assert.NotEmpty(replies);
+    }
+
+    [Fact]
+    public async Task A_button_value_is_a_turn_like_typed_text()
+    {
+        var replies = await _host.SayAsync("button-user", value: "lang:tr");
+        Assert.Equal("Tamam, Türkçe devam ediyoruz.", replies[0].Text);
+    }
+
+    [Fact]
+    public async Task The_chat_page_is_self_contained_and_localised()
+    {
+        using var response = await _host.Client.GetAsync("/chat");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("http://", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("https://", html, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("/api/webchat/messages", html, StringComparison.Ordinal);
+        Assert.Contains("data-lang=\"ar\"", html, StringComparison.Ordinal);
+        // The labels come from localization/ (JSON-escaped inside the page).
+        var ui = html[(html.IndexOf("const ui = ", StringComparison.Ordinal) + 11)..];
+        ui = ui[..ui.IndexOf(";\n", StringComparison.Ordinal)];
+        using var labels = JsonDocument.Parse(ui);
+        Assert.Equal("Gönder", labels.RootElement.GetProperty("tr").GetProperty("send").GetString());
+        Assert.Equal("إرسال", labels.RootElement.GetProperty("ar").GetProperty("send").GetString());
+    }
+}

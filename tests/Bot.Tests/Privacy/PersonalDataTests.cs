@@ -1,0 +1,94 @@
+using System.Text;
+using Bot.Tests.Infrastructure;
+using Bot.Web.Data;
+using Bot.Web.Privacy;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Xunit;
+
+namespace Bot.Tests.Privacy;
+
+public sealed class PersonalDataTests
+{
+    private const string Address = "secret-browser-id-90532";
+    private const string Text = "merhaba benim kimlik numaram 99123456789";
+
+    [Fact]
+    public async Task Addresses_are_stored_encrypted_and_message_texts_not_at_all()
+    {
+        using var data = new TempFolder();
+        string userId;
+        await using (var host = await BotHost.StartSqliteAsync(data.Path))
+        {
+            await host.SayAsync(Address, Text);
+            var users = host.Services.GetRequiredService<UserDirectory>();
+            userId = await users.IdOfAsync("webchat", Address);
+            Assert.Matches("^[0-9a-f]{32}$", userId);
+            Assert.Equal(Address, await users.AddressOfAsync(userId));
+
+            var factory = host.Services.GetRequiredService<IDbContextFactory<BotDbContext>>();
+            await using var db = await factory.CreateDbContextAsync();
+            var user = await db.Users.SingleAsync();
+            Assert.Equal(userId, user.Id);
+            Assert.DoesNotContain(Address, user.ProtectedAddress, StringComparison.Ordinal);
+            Assert.All(await db.State.Select(s => s.Key + s.Data).ToListAsync(), row =>
+            {
+                Assert.DoesNotContain(Address, row, StringComparison.Ordinal);
+                Assert.DoesNotContain("99123456789", row, StringComparison.Ordinal);
+            });
+        }
+
+        // Nothing in the database files (including the write-ahead log) holds the address or the text in clear.
+        foreach (var file in Directory.GetFiles(data.Path, "bot.db*"))
+        {
+            var bytes = await File.ReadAllBytesAsync(file);
+            Assert.Equal(-1, bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(Address)));
+            Assert.Equal(-1, bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes("99123456789")));
+        }
+    }
+
+    [Fact]
+    public async Task Logs_at_information_and_above_hold_no_message_text_or_address()
+    {
+        using var data = new TempFolder();
+        var logs = new LogSink();
+        await using (var host = await BotHost.StartSqliteAsync(data.Path, logs))
+        {
+            await host.SayAsync(Address, Text);
+            await host.SayAsync(Address, "السلام عليكم رقم هاتفي 05321234567");
+        }
+        var visible = logs.Entries.Where(e => e.Level >= LogLevel.Information).ToList();
+        Assert.NotEmpty(visible);
+        Assert.All(visible, e =>
+        {
+            Assert.DoesNotContain(Address, e.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("kimlik numaram", e.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("05321234567", e.Message, StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
+    public async Task The_same_address_on_another_channel_is_another_user_and_ids_are_stable_across_restarts()
+    {
+        using var data = new TempFolder();
+        string first;
+        await using (var host = await BotHost.StartSqliteAsync(data.Path))
+        {
+            var users = host.Services.GetRequiredService<UserDirectory>();
+            first = await users.IdOfAsync("webchat", "+905321234567");
+            Assert.NotEqual(first, await users.IdOfAsync("telegram", "+905321234567"));
+        }
+        await using (var host = await BotHost.StartSqliteAsync(data.Path))
+        {
+            Assert.Equal(first, await host.Services.GetRequiredService<UserDirectory>().IdOfAsync("webchat", "+905321234567"));
+        }
+    }
+
+    [Theory]
+    [InlineData("+90 532 123 45 34", "+90 5** *** ** 34")]
+    [InlineData("whatsapp:+905321234534", "whatsapp:+905*******34")]
+    [InlineData("123456789", "*******89")]
+    public void Addresses_are_masked_for_display(string address, string masked) =>
+        Assert.Equal(masked, PrivacySetup.Mask(address));
+}
