@@ -67,6 +67,13 @@ public static class BotApplication
             log.LogInformation("Database ready ({Provider}; {Applied} migration(s) applied)", db.Provider, applied);
         }
         var content = app.Services.GetRequiredService<BotContent>();
+        var knowledge = app.Services.GetRequiredService<Knowledge.KnowledgeService>();
+        var unknownEntries = content.Menu.Options.Where(o => o.Entry is not null && !knowledge.Current.Knowledge.ById.ContainsKey(o.Entry)).ToList();
+        if (unknownEntries.Count > 0)
+        {
+            throw new InvalidOperationException("dialogs/menu.yaml names knowledge entries that do not exist in localization/knowledge: "
+                + string.Join(", ", unknownEntries.Select(o => o.Entry)));
+        }
         log.LogInformation("Content loaded from {Root}", content.Paths.Root);
         ReportChannels(app.Services, log);
         app.Lifetime.ApplicationStarted.Register(() => ReportUrls(app, log));
@@ -132,6 +139,18 @@ public static class BotApplication
 
     private static IServiceCollection AddBotConversation(this IServiceCollection services)
     {
+        services.AddValidatedOptions<Knowledge.KnowledgeOptions>(Knowledge.KnowledgeOptions.Section);
+        services.AddSingleton<IValidateOptions<Knowledge.KnowledgeOptions>, Knowledge.KnowledgeOptionsValidator>();
+        services.AddSingleton(sp => new Knowledge.KnowledgeService(sp.GetRequiredService<ContentPaths>(),
+            sp.GetRequiredService<IOptionsMonitor<Knowledge.KnowledgeOptions>>(), sp.GetRequiredService<ILogger<Knowledge.KnowledgeService>>(),
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddValidatedOptions<Knowledge.CentresOptions>(Knowledge.CentresOptions.Section);
+        services.AddSingleton<IValidateOptions<Knowledge.CentresOptions>, Knowledge.CentresOptionsValidator>();
+        services.AddSingleton(sp => new Knowledge.CentreDirectory(Knowledge.CentreDirectory.Load(
+            sp.GetRequiredService<ContentPaths>().Localization, sp.GetRequiredService<IOptions<Knowledge.CentresOptions>>().Value)));
+        services.AddSingleton<Knowledge.IUpcomingCourses, Knowledge.NoCoursesYet>();
+        services.AddSingleton<Knowledge.AnswerRenderer>();
+        services.AddSingleton<Feedback.FeedbackRecorder>();
         services.AddValidatedOptions<ConversationOptions>(ConversationOptions.Section);
         services.AddSingleton<IValidateOptions<ConversationOptions>, ConversationOptionsValidator>();
         services.AddSingleton<IStorage, EfStorage>();

@@ -1,4 +1,6 @@
 using Bot.Web.Data;
+using Bot.Web.Knowledge;
+using Bot.Web.Localization;
 using Microsoft.Extensions.Options;
 
 namespace Bot.Web.Cli;
@@ -12,6 +14,7 @@ public static class CommandLine
     private static readonly Dictionary<string, Func<IServiceProvider, string[], CancellationToken, Task<int>>> Verbs = new()
     {
         ["migrate"] = MigrateAsync,
+        ["kb"] = KbAsync,
     };
 
     public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.ContainsKey(args[0]);
@@ -27,6 +30,26 @@ public static class CommandLine
         await using var app = builder.Build();
         BotApplication.ValidateAllOptions(app.Services);
         return await verb(app.Services, rest.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray(), CancellationToken.None);
+    }
+
+    private static Task<int> KbAsync(IServiceProvider services, string[] args, CancellationToken ct)
+    {
+        var paths = services.GetRequiredService<ContentPaths>();
+        switch (args)
+        {
+            case ["lint"]:
+                return Task.FromResult(KbCommands.Lint(paths, Console.Out, Console.Error));
+            case ["test", var file]:
+                var knowledge = new KnowledgeService(paths, services.GetRequiredService<IOptionsMonitor<KnowledgeOptions>>(),
+                    services.GetRequiredService<ILogger<KnowledgeService>>(), TimeProvider.System, watch: false);
+                using (knowledge)
+                {
+                    return Task.FromResult(KbCommands.Test(knowledge, Path.GetFullPath(file), Console.Out, Console.Error));
+                }
+            default:
+                Console.Error.WriteLine("usage: kb lint | kb test FILE   (FILE: expected_id<TAB>lang<TAB>text per line)");
+                return Task.FromResult(2);
+        }
     }
 
     private static async Task<int> MigrateAsync(IServiceProvider services, string[] args, CancellationToken ct)

@@ -15,6 +15,8 @@ public static class OptionsRegistry
         (Privacy.DataProtectionSettings.Section, typeof(Privacy.DataProtectionSettings)),
         (Localization.ContentOptions.Section, typeof(Localization.ContentOptions)),
         (Conversation.ConversationOptions.Section, typeof(Conversation.ConversationOptions)),
+        (Knowledge.KnowledgeOptions.Section, typeof(Knowledge.KnowledgeOptions)),
+        (Knowledge.CentresOptions.Section, typeof(Knowledge.CentresOptions)),
         (Channels.Telegram.TelegramOptions.Section, typeof(Channels.Telegram.TelegramOptions)),
         (Channels.WhatsApp.TwilioOptions.Section, typeof(Channels.WhatsApp.TwilioOptions)),
     ];

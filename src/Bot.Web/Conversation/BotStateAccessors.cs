@@ -12,12 +12,25 @@ public sealed class UserProfile
     public bool LanguageChosen { get; set; }
 
     public bool Greeted { get; set; }
+
+    /// <summary>The user's community centre, when they said which it is.</summary>
+    public string? CentreId { get; set; }
 }
 
 /// <summary>Per-conversation working memory (conversation state); the guided dialogs keep their place here.</summary>
 public sealed class ConversationData
 {
     public int Turns { get; set; }
+
+    /// <summary>While the bot asks which entry was meant: the question (to record it if none was) and the offered ids.</summary>
+    public PendingClarification? Clarification { get; set; }
+}
+
+public sealed class PendingClarification
+{
+    public string Question { get; set; } = "";
+    public List<string> Offered { get; set; } = [];
+    public List<double> Confidences { get; set; } = [];
 }
 
 public sealed class BotStateAccessors(ConversationState conversationState, UserState userState)

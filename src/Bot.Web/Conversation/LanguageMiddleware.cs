@@ -63,9 +63,11 @@ public sealed class LanguageMiddleware(BotStateAccessors state, BotContent conte
         return detected.Language;
     }
 
-    private async Task AskAsync(ITurnContext turn, CancellationToken ct)
+    private Task AskAsync(ITurnContext turn, CancellationToken ct) => turn.SendActivityAsync(AskActivity(content.Texts), ct);
+
+    /// <summary>The question "which language?", asked in every language, with one button per language.</summary>
+    public static IMessageActivity AskActivity(TextCatalog texts)
     {
-        var texts = content.Texts;
         var reply = MessageFactory.Text(string.Join("\n\n", Language.All.Select(l => texts.Get(l, TextKeys.LanguageAsk))));
         reply.SuggestedActions = new SuggestedActions
         {
@@ -73,6 +75,6 @@ public sealed class LanguageMiddleware(BotStateAccessors state, BotContent conte
                 .Select(l => new CardAction(ActionTypes.ImBack, texts.Get(l, TextKeys.LanguageName), value: "lang:" + l))
                 .ToList(),
         };
-        await turn.SendActivityAsync(reply, ct);
+        return reply;
     }
 }

@@ -1,3 +1,5 @@
+using Bot.Web.Feedback;
+using Bot.Web.Knowledge;
 using Bot.Web.Localization;
 using Microsoft.Bot.Builder;
 using Microsoft.Bot.Schema;
@@ -5,36 +7,146 @@ using Microsoft.Bot.Schema;
 namespace Bot.Web.Conversation;
 
 /// <summary>
-/// The one bot behind every channel. Until the knowledge base is in, it greets, shows the menu and says it is learning.
+/// The one bot behind every channel: greets newcomers, answers from the knowledge base (or asks which entry was
+/// meant, or says honestly that it does not know yet and records the question for staff), and shows the menu.
 /// </summary>
-public sealed class SegBot(BotStateAccessors state, BotContent content) : ActivityHandler
+public sealed class SegBot(
+    BotStateAccessors state,
+    BotContent content,
+    KnowledgeService knowledge,
+    AnswerRenderer answers,
+    CentreDirectory centres,
+    FeedbackRecorder feedback) : ActivityHandler
 {
+    private const string GreetingEntry = "greeting";
+
     protected override async Task OnMessageActivityAsync(ITurnContext<IMessageActivity> turnContext, CancellationToken cancellationToken)
     {
         var language = TurnLanguage.Get(turnContext);
-        var texts = content.Texts;
         var profile = await state.ProfileAsync(turnContext, cancellationToken);
         var conversation = await state.ConversationAsync(turnContext, cancellationToken);
         conversation.Turns++;
         var input = (turnContext.Activity.Text ?? turnContext.Activity.Value?.ToString() ?? "").Trim();
+        var pending = conversation.Clarification;
+        conversation.Clarification = null;
 
         if (TurnLanguage.JustChosen(turnContext))
         {
-            await turnContext.SendActivityAsync(MessageFactory.Text(texts.Get(language, TextKeys.LanguageSet)), cancellationToken);
+            await SayAsync(turnContext, content.Texts.Get(language, TextKeys.LanguageSet), cancellationToken);
+            await GreetOnceAsync(turnContext, profile, language, cancellationToken);
+            await turnContext.SendActivityAsync(Menu(language), cancellationToken);
+            return;
         }
-        else if (!profile.Greeted)
+        if (input.StartsWith(AnswerRenderer.EntryValuePrefix, StringComparison.Ordinal))
         {
-            await turnContext.SendActivityAsync(MessageFactory.Text(texts.Get(language, TextKeys.GreetingFirst)), cancellationToken);
+            await OnEntryChosenAsync(turnContext, input[AnswerRenderer.EntryValuePrefix.Length..], pending, profile, language, cancellationToken);
+            return;
         }
-        else if (!IsMenuCommand(input, language))
+        if (content.Menu.Options.FirstOrDefault(o => o.Value == input) is { } option)
         {
-            await turnContext.SendActivityAsync(MessageFactory.Text(texts.Get(language, TextKeys.Learning)), cancellationToken);
+            await OnMenuOptionAsync(turnContext, option, profile, language, cancellationToken);
+            return;
         }
-        profile.Greeted = true;
-        await turnContext.SendActivityAsync(Menu(language), cancellationToken);
+        if (IsMenuCommand(input))
+        {
+            await turnContext.SendActivityAsync(Menu(language), cancellationToken);
+            return;
+        }
+        await AnswerQuestionAsync(turnContext, input, profile, conversation, language, cancellationToken);
     }
 
-    private bool IsMenuCommand(string input, string language)
+    private async Task AnswerQuestionAsync(ITurnContext turn, string question, UserProfile profile, ConversationData conversation,
+        string language, CancellationToken ct)
+    {
+        var centre = centres.FindIn(question) ?? centres.ById(profile.CentreId);
+        var result = knowledge.Match(question);
+        switch (result.Kind)
+        {
+            case MatchKind.Answer when result.AnswerId == GreetingEntry:
+                profile.Greeted = true;
+                await SendEntryAsync(turn, GreetingEntry, language, centre, ct);
+                await turn.SendActivityAsync(Menu(language), ct);
+                break;
+            case MatchKind.Answer:
+                await GreetOnceAsync(turn, profile, language, ct);
+                await SendEntryAsync(turn, result.AnswerId!, language, centre, ct);
+                break;
+            case MatchKind.Clarify:
+                await GreetOnceAsync(turn, profile, language, ct);
+                conversation.Clarification = new PendingClarification
+                {
+                    Question = question,
+                    Offered = result.Candidates.Select(c => c.Id).ToList(),
+                    Confidences = result.Candidates.Select(c => c.Confidence).ToList(),
+                };
+                await turn.SendActivityAsync(answers.Clarify(result.Candidates, language), ct);
+                break;
+            default:
+                await GreetOnceAsync(turn, profile, language, ct);
+                await feedback.RecordUnansweredAsync(turn.Activity.From.Id, turn.Activity.ChannelId, language, question,
+                    QueueReason.Abstained, centre?.Id ?? profile.CentreId, result.Ranked.Take(3).ToList(), ct);
+                await SayAsync(turn, content.Texts.Get(language, TextKeys.Abstain), ct);
+                await turn.SendActivityAsync(Menu(language), ct);
+                break;
+        }
+    }
+
+    private async Task OnEntryChosenAsync(ITurnContext turn, string id, PendingClarification? pending, UserProfile profile,
+        string language, CancellationToken ct)
+    {
+        if (id == "none")
+        {
+            if (pending is not null)
+            {
+                var offered = pending.Offered.Select((o, i) => new Candidate(o, 0, i < pending.Confidences.Count ? pending.Confidences[i] : 0)).ToList();
+                await feedback.RecordUnansweredAsync(turn.Activity.From.Id, turn.Activity.ChannelId, language, pending.Question,
+                    QueueReason.ClarificationRejected, centres.FindIn(pending.Question)?.Id ?? profile.CentreId, offered, ct);
+            }
+            await SayAsync(turn, content.Texts.Get(language, TextKeys.Abstain), ct);
+            await turn.SendActivityAsync(Menu(language), ct);
+            return;
+        }
+        if (!knowledge.Current.Knowledge.ById.ContainsKey(id))
+        {
+            // A button from before a content change: show the menu rather than fail.
+            await turn.SendActivityAsync(Menu(language), ct);
+            return;
+        }
+        var centre = (pending is null ? null : centres.FindIn(pending.Question)) ?? centres.ById(profile.CentreId);
+        await SendEntryAsync(turn, id, language, centre, ct);
+    }
+
+    private async Task OnMenuOptionAsync(ITurnContext turn, MenuOption option, UserProfile profile, string language, CancellationToken ct)
+    {
+        if (option.Value == "menu:language")
+        {
+            await turn.SendActivityAsync(LanguageMiddleware.AskActivity(content.Texts), ct);
+            return;
+        }
+        if (option.Entry is null)
+        {
+            await SayAsync(turn, content.Texts.Get(language, TextKeys.AskPrompt), ct);
+            return;
+        }
+        await SendEntryAsync(turn, option.Entry, language, centres.ById(profile.CentreId), ct);
+    }
+
+    private async Task SendEntryAsync(ITurnContext turn, string id, string language, Centre? centre, CancellationToken ct)
+    {
+        var entry = knowledge.Current.Knowledge.ById[id];
+        await turn.SendActivityAsync(await answers.RenderAsync(entry, language, centre, ct), ct);
+    }
+
+    private async Task GreetOnceAsync(ITurnContext turn, UserProfile profile, string language, CancellationToken ct)
+    {
+        if (profile.Greeted) return;
+        profile.Greeted = true;
+        await SayAsync(turn, content.Texts.Get(language, TextKeys.GreetingFirst), ct);
+    }
+
+    private static Task SayAsync(ITurnContext turn, string text, CancellationToken ct) => turn.SendActivityAsync(MessageFactory.Text(text), ct);
+
+    private bool IsMenuCommand(string input)
     {
         var folded = LanguageDetector.Fold(input);
         return Language.All.Any(l => content.Texts.GetList(l, TextKeys.MenuCommands).Any(c => LanguageDetector.Fold(c) == folded));

@@ -14,6 +14,7 @@ public abstract class BotDbContext(DbContextOptions options) : DbContext(options
     public DbSet<BotUser> Users => Set<BotUser>();
     public DbSet<AppSecret> Secrets => Set<AppSecret>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<Feedback.UnansweredQuestion> Unanswered => Set<Feedback.UnansweredQuestion>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -39,6 +40,18 @@ public abstract class BotDbContext(DbContextOptions options) : DbContext(options
             e.Property(x => x.Name).HasMaxLength(100);
         });
         modelBuilder.Entity<DataProtectionKey>(e => e.ToTable("data_protection_keys"));
+        modelBuilder.Entity<Feedback.UnansweredQuestion>(e =>
+        {
+            e.ToTable("unanswered_questions");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.UserId).HasMaxLength(64);
+            e.Property(x => x.Channel).HasMaxLength(32);
+            e.Property(x => x.Language).HasMaxLength(8);
+            e.Property(x => x.Reason).HasMaxLength(40);
+            e.Property(x => x.CentreId).HasMaxLength(40);
+            e.HasIndex(x => x.CreatedAt);
+            e.HasIndex(x => x.UserId);
+        });
     }
 }
 

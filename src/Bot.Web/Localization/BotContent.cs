@@ -26,7 +26,7 @@ public sealed record MenuDefinition(string Prompt, IReadOnlyList<MenuOption> Opt
         if (raw.Options.Count == 0) errors.Add($"{file}: the menu has no options");
         if (raw.Options.Any(o => string.IsNullOrWhiteSpace(o.Value))) errors.Add($"{file}: every option needs a value");
         if (errors.Count > 0) throw new InvalidOperationException(string.Join('\n', errors));
-        return new MenuDefinition(raw.Prompt, raw.Options.Select(o => new MenuOption(o.Value, o.Text)).ToList());
+        return new MenuDefinition(raw.Prompt, raw.Options.Select(o => new MenuOption(o.Value, o.Text, NullIfEmpty(o.Entry))).ToList());
     }
 
     private sealed class RawMenu
@@ -36,14 +36,18 @@ public sealed record MenuDefinition(string Prompt, IReadOnlyList<MenuOption> Opt
         public List<RawOption> Options { get; set; } = [];
     }
 
+    private static string? NullIfEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
+
     private sealed class RawOption
     {
         public string Value { get; set; } = "";
         public string Text { get; set; } = "";
+        public string? Entry { get; set; }
     }
 }
 
-public sealed record MenuOption(string Value, string TextKey);
+/// <summary>A menu option: the value its button sends, its text key, and the knowledge-base entry it shows (if any).</summary>
+public sealed record MenuOption(string Value, string TextKey, string? Entry);
 
 /// <summary>All content the bot runs on, loaded and validated together from localization/ and dialogs/.</summary>
 public sealed class BotContent(ContentPaths paths, TextCatalog texts, LanguageDetector languages, MenuDefinition menu)

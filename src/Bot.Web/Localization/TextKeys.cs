@@ -7,7 +7,16 @@ namespace Bot.Web.Localization;
 public static class TextKeys
 {
     public const string GreetingFirst = "greeting.first";
-    public const string Learning = "learning";
+    public const string AskPrompt = "ask.prompt";
+    public const string ClarifyPrompt = "clarify.prompt";
+    public const string ClarifyNone = "clarify.none";
+    public const string Abstain = "abstain";
+    public const string CentreUnknown = "centre.unknown";
+    public const string CentreNotConfigured = "centre.not_configured";
+    public const string CentreAddress = "centre.address";
+    public const string CentrePhone = "centre.phone";
+    public const string CentreHours = "centre.hours";
+    public const string CoursesNone = "courses.none";
     public const string MenuTitle = "menu.title";
     public const string MenuButton = "menu.button";
     public const string MenuCommands = "commands.menu";

@@ -20,15 +20,16 @@ public static class ConversationScenarios
     public static async Task TurkishConversation(Func<Task<BotHost>> start)
     {
         await using var host = await start();
-        var first = await host.SayAsync("tr-user", "merhaba, kurs var mı?");
+        var first = await host.SayAsync("tr-user", "selam");
         Assert.Equal(2, first.Count);
         Assert.All(first, r => Assert.Equal(("tr", "ltr"), (r.Locale, r.Direction)));
-        Assert.StartsWith("Merhaba! Ben Türk Kızılay", first[0].Text, StringComparison.Ordinal);
         Assert.Contains(first[1].SuggestedActions, b => b.Title == "Çalışma izni" && b.Value == "menu:work-permit");
 
-        var second = await host.SayAsync("tr-user", "calisma izni nasil alinir");
-        Assert.StartsWith("Henüz öğreniyorum", second[0].Text, StringComparison.Ordinal);
-        Assert.Equal(8, second[^1].SuggestedActions.Count);
+        // A question gets the knowledge-base answer (no second greeting).
+        var second = await host.SayAsync("tr-user", "çalışma izni için hangi belgeler gerekiyor");
+        Assert.Single(second);
+        Assert.Contains("Menü", second[0].SuggestedActions.Select(b => b.Title));
+        Assert.DoesNotContain("Merhaba! Ben", second[0].Text, StringComparison.Ordinal);
 
         var menu = await host.SayAsync("tr-user", "menü");
         Assert.Single(menu);
@@ -38,15 +39,14 @@ public static class ConversationScenarios
     public static async Task ArabicConversation(Func<Task<BotHost>> start)
     {
         await using var host = await start();
-        var first = await host.SayAsync("ar-user", "السلام عليكم، كيف بطلع اذن عمل؟");
+        var first = await host.SayAsync("ar-user", "مرحبا");
         Assert.All(first, r => Assert.Equal(("ar", "rtl"), (r.Locale, r.Direction)));
-        Assert.StartsWith("مرحباً! أنا بوت المساعدة", first[0].Text, StringComparison.Ordinal);
         Assert.Contains(first[^1].SuggestedActions, b => b.Title == "إذن العمل");
 
-        // Syrian Arabic with Turkish words in Latin letters is still Arabic.
-        var mixed = await host.SayAsync("ar-user", "شو الورق اللازم لل çalışma izni");
+        // Syrian Arabic with Turkish words in Latin letters is still Arabic, and gets an Arabic answer.
+        var mixed = await host.SayAsync("ar-user", "ما هي الاوراق المطلوبه لل çalışma izni");
         Assert.All(mixed, r => Assert.Equal("ar", r.Locale));
-        Assert.StartsWith("ما زلت أتعلم", mixed[0].Text, StringComparison.Ordinal);
+        Assert.Contains("القائمة", mixed[^1].SuggestedActions.Select(b => b.Title));
     }
 
     public static async Task UnknownLanguageIsAskedInBothAndTheChoiceIsKept(Func<Task<BotHost>> start)
@@ -62,7 +62,7 @@ public static class ConversationScenarios
         Assert.Equal("rtl", chosen[0].Direction);
 
         // The explicit choice wins over Latin text that looks Turkish (Arabic speakers often type Turkish words).
-        var latin = await host.SayAsync("who", "calisma izni");
+        var latin = await host.SayAsync("who", "calisma izni belgeleri");
         Assert.All(latin, r => Assert.Equal("ar", r.Locale));
 
         // A typed language name switches too.
@@ -83,7 +83,7 @@ public static class ConversationScenarios
             // Remembered: the language (an undetermined message is answered in Arabic) and that the user was greeted.
             var replies = await host.SayAsync("returning", "ok");
             Assert.All(replies, r => Assert.Equal("ar", r.Locale));
-            Assert.StartsWith("ما زلت أتعلم", replies[0].Text, StringComparison.Ordinal);
+            Assert.DoesNotContain(replies, r => r.Text.StartsWith("مرحباً! أنا بوت", StringComparison.Ordinal));
         }
     }
 
@@ -91,7 +91,7 @@ public static class ConversationScenarios
     {
         await using var host = await start();
         await host.SayAsync("busy", "merhaba");
-        await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => host.SayAsync("busy", "kurs")));
+        await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => host.SayAsync("busy", "menü")));
         var state = await ReadConversationAsync(host, "busy");
         Assert.Equal(11, state["conversation"]!["Turns"]!.Value<int>());
     }

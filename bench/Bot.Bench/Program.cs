@@ -1,0 +1,11 @@
+using BenchmarkDotNet.Running;
+using Bot.Bench;
+
+// dotnet run -c Release --project bench/Bot.Bench -- percentiles [rounds]   (latency percentiles, re-index, memory)
+// dotnet run -c Release --project bench/Bot.Bench -- --filter '*'            (BenchmarkDotNet: means, allocations)
+if (args.Length > 0 && args[0] == "percentiles")
+{
+    Percentiles.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 40);
+    return;
+}
+BenchmarkSwitcher.FromAssembly(typeof(MatchBenchmark).Assembly).Run(args);

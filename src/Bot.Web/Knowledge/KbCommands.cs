@@ -1,0 +1,124 @@
+using System.Globalization;
+using System.Text.Json;
+using Bot.Web.Localization;
+
+namespace Bot.Web.Knowledge;
+
+/// <summary>The staff-facing knowledge-base tools: <c>kb lint</c> and <c>kb test FILE</c>.</summary>
+public static class KbCommands
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    /// <summary>Checks the content; prints one line per problem and returns 1 if there is any, else 0.</summary>
+    public static int Lint(ContentPaths paths, TextWriter stdout, TextWriter stderr)
+    {
+        var knowledge = KnowledgeBase.Load(paths.Localization);
+        var problems = knowledge.Problems.ToList();
+        foreach (var entry in knowledge.Entries)
+        {
+            foreach (var language in Language.All.Where(l => !entry.Texts.ContainsKey(l)))
+            {
+                if (!problems.Any(p => p.File.Contains(entry.Id, StringComparison.Ordinal) && p.Message.Contains($"'{language}'", StringComparison.Ordinal)))
+                {
+                    problems.Add(new ContentProblem(entry.Id, $"missing translation: no '{language}' section"));
+                }
+            }
+        }
+        try
+        {
+            using var analysis = TextAnalysis.Load(paths.Localization);
+        }
+        catch (Exception e) when (e is IOException or YamlDotNet.Core.YamlException or InvalidOperationException)
+        {
+            problems.Add(new ContentProblem("localization/synonyms.*.yaml", e.Message));
+        }
+        foreach (var problem in problems) stderr.WriteLine(problem.ToString());
+        stdout.WriteLine(problems.Count == 0
+            ? $"kb lint: {knowledge.Entries.Count} entries, no problems."
+            : $"kb lint: {problems.Count} problem(s) in {knowledge.Entries.Count} entries.");
+        return problems.Count == 0 ? 0 : 1;
+    }
+
+    /// <summary>
+    /// Runs every line of a TSV (<c>expected_id	lang	text</c>, # comments) through the matcher and writes one JSON
+    /// object per line, in input order, then one summary line (accuracy per language where labels exist).
+    /// </summary>
+    public static int Test(KnowledgeService knowledge, string file, TextWriter stdout, TextWriter stderr)
+    {
+        if (!File.Exists(file))
+        {
+            stderr.WriteLine($"kb test: file not found: {file}");
+            return 2;
+        }
+        var stats = new Dictionary<string, LanguageStats>(StringComparer.Ordinal);
+        var lineNumber = 0;
+        foreach (var line in File.ReadLines(file))
+        {
+            lineNumber++;
+            if (line.Length == 0 || line.StartsWith('#')) continue;
+            var parts = line.Split('\t');
+            if (parts.Length != 3)
+            {
+                stderr.WriteLine($"kb test: line {lineNumber} skipped: expected 3 tab-separated fields, found {parts.Length}");
+                continue;
+            }
+            var (expected, lang, text) = (parts[0].Trim(), parts[1].Trim(), parts[2]);
+            var result = knowledge.Match(text);
+            var output = new Dictionary<string, object?>
+            {
+                ["text"] = text,
+                ["lang"] = lang,
+                ["expected"] = expected,
+                ["answerId"] = result.AnswerId,
+                ["confidence"] = Math.Round(result.Confidence, 3),
+                ["candidates"] = result.Kind == MatchKind.Clarify ? result.Candidates.Select(c => c.Id).ToArray() : [],
+            };
+            if (Environment.GetEnvironmentVariable("KB_TEST_RANKED") == "1")
+            {
+                // Diagnostics for tuning only: the ranked entries with score and confidence.
+                output["ranked"] = result.Ranked.Select(c => new object[] { c.Id, c.Score, c.Confidence }).ToArray();
+            }
+            stdout.WriteLine(JsonSerializer.Serialize(output, Json));
+            if (expected == "?") continue;
+            if (!stats.TryGetValue(lang, out var s)) stats[lang] = s = new LanguageStats();
+            s.Add(expected, result);
+        }
+        stdout.WriteLine("summary: " + string.Join(" | ", stats.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key} {kv.Value}")));
+        return 0;
+    }
+
+    private sealed class LanguageStats
+    {
+        private int _inScope, _correct, _wrong, _clarified, _clarifiedHit, _abstained, _outOfScope, _outAnswered;
+
+        public void Add(string expected, MatchResult result)
+        {
+            if (expected == "none")
+            {
+                _outOfScope++;
+                if (result.Kind == MatchKind.Answer) _outAnswered++;
+                return;
+            }
+            _inScope++;
+            switch (result.Kind)
+            {
+                case MatchKind.Answer when result.AnswerId == expected: _correct++; break;
+                case MatchKind.Answer: _wrong++; break;
+                case MatchKind.Clarify:
+                    _clarified++;
+                    if (result.Candidates.Any(c => c.Id == expected)) _clarifiedHit++;
+                    break;
+                default: _abstained++; break;
+            }
+        }
+
+        public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+            $"in-scope {_inScope}: correct {Pct(_correct, _inScope)}, wrong {Pct(_wrong, _inScope)}, clarify {_clarified} ({_clarifiedHit} with the right candidate), abstain {_abstained}; out-of-scope {_outOfScope}: answered {Pct(_outAnswered, _outOfScope)}");
+
+        private static string Pct(int n, int of) =>
+            of == 0 ? "n/a" : string.Create(CultureInfo.InvariantCulture, $"{n} ({100.0 * n / of:0.0}%)");
+    }
+}

@@ -1,0 +1,150 @@
+using Bot.Web.Localization;
+using YamlDotNet.Core;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace Bot.Web.Knowledge;
+
+/// <summary>One answer of the knowledge base in one language: a button title, the answer, and phrasings people use.</summary>
+public sealed record KbText(string Title, string Answer, IReadOnlyList<string> Questions);
+
+/// <summary>One knowledge-base entry (localization/knowledge/&lt;id&gt;.yaml).</summary>
+public sealed record KbEntry(string Id, string Category, IReadOnlyList<string> Related, IReadOnlyDictionary<string, KbText> Texts)
+{
+    public const string SmallTalk = "smalltalk";
+
+    public KbText Text(string language) => Texts.TryGetValue(language, out var t) ? t : Texts[Language.Turkish];
+}
+
+/// <summary>A problem found in the content: the file it is in and what is wrong.</summary>
+public sealed record ContentProblem(string File, string Message)
+{
+    public override string ToString() => $"{File}: {Message}";
+}
+
+/// <summary>The knowledge base: entries loaded from localization/knowledge/*.yaml, and the checks `kb lint` runs.</summary>
+public sealed class KnowledgeBase
+{
+    /// <summary>The report's feedback categories (shared/knowledge/faq-topics.yaml) plus small talk.</summary>
+    public static readonly IReadOnlySet<string> Categories = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "legal-rights", "employment", "information", "social-cohesion", "other-activities", "coordination", KbEntry.SmallTalk,
+    };
+
+    /// <summary>The longest answer a channel can take in one message (WhatsApp through Twilio: 1,600 characters).</summary>
+    public const int MaxAnswerLength = 1600;
+
+    private KnowledgeBase(IReadOnlyList<KbEntry> entries, IReadOnlyList<ContentProblem> problems)
+    {
+        Entries = entries;
+        ById = entries.ToDictionary(e => e.Id, StringComparer.Ordinal);
+        Problems = problems;
+    }
+
+    public IReadOnlyList<KbEntry> Entries { get; }
+    public IReadOnlyDictionary<string, KbEntry> ById { get; }
+
+    /// <summary>Everything `kb lint` reports; empty when the content is sound.</summary>
+    public IReadOnlyList<ContentProblem> Problems { get; }
+
+    public static KnowledgeBase Load(string localizationFolder) =>
+        FromFiles(Directory.GetFiles(Path.Combine(localizationFolder, "knowledge"), "*.yaml").Order(StringComparer.Ordinal)
+            .Select(f => (Path.GetRelativePath(Path.GetDirectoryName(localizationFolder)!, f), File.ReadAllText(f))));
+
+    public static KnowledgeBase FromFiles(IEnumerable<(string Name, string Yaml)> files)
+    {
+        var deserializer = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build();
+        var entries = new List<KbEntry>();
+        var problems = new List<ContentProblem>();
+        var files_ = files.ToList();
+        foreach (var (name, yaml) in files_)
+        {
+            RawEntry? raw;
+            try
+            {
+                raw = deserializer.Deserialize<RawEntry>(yaml);
+            }
+            catch (YamlException e)
+            {
+                problems.Add(new ContentProblem(name, $"not valid YAML (line {e.Start.Line}): {e.InnerException?.Message ?? e.Message}"));
+                continue;
+            }
+            if (raw is null || string.IsNullOrWhiteSpace(raw.Id))
+            {
+                problems.Add(new ContentProblem(name, "has no id"));
+                continue;
+            }
+            var texts = new Dictionary<string, KbText>(StringComparer.Ordinal);
+            foreach (var (language, text) in new[] { (Language.Turkish, raw.Tr), (Language.Arabic, raw.Ar) })
+            {
+                if (text is null)
+                {
+                    problems.Add(new ContentProblem(name, $"missing translation: no '{language}' section"));
+                    continue;
+                }
+                var answer = (text.Answer ?? "").Trim();
+                var questions = (text.Questions ?? []).Where(q => !string.IsNullOrWhiteSpace(q)).Select(q => q.Trim()).ToList();
+                if (answer.Length == 0) problems.Add(new ContentProblem(name, $"empty answer in '{language}'"));
+                if (answer.Length > MaxAnswerLength)
+                {
+                    problems.Add(new ContentProblem(name, $"answer in '{language}' is {answer.Length} characters, over the {MaxAnswerLength} a WhatsApp message can take"));
+                }
+                if (string.IsNullOrWhiteSpace(text.Title)) problems.Add(new ContentProblem(name, $"empty title in '{language}'"));
+                if (questions.Count == 0) problems.Add(new ContentProblem(name, $"no question phrasings in '{language}'"));
+                texts[language] = new KbText((text.Title ?? "").Trim(), answer, questions);
+            }
+            if (!Categories.Contains(raw.Category ?? ""))
+            {
+                problems.Add(new ContentProblem(name, $"unknown category '{raw.Category}' (one of: {string.Join(", ", Categories)})"));
+            }
+            entries.Add(new KbEntry(raw.Id.Trim(), raw.Category ?? "", raw.Related ?? [], texts));
+        }
+
+        foreach (var duplicate in entries.GroupBy(e => e.Id).Where(g => g.Count() > 1))
+        {
+            problems.Add(new ContentProblem(duplicate.Key, $"the id '{duplicate.Key}' is used by {duplicate.Count()} entries"));
+        }
+        var ids = entries.Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var entry in entries)
+        {
+            foreach (var related in entry.Related.Where(r => !ids.Contains(r)))
+            {
+                problems.Add(new ContentProblem(entry.Id, $"unknown follow-up id '{related}'"));
+            }
+        }
+        // The same phrasing in two entries makes the matcher's choice arbitrary.
+        var owners = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var entry in entries)
+        {
+            foreach (var (language, text) in entry.Texts)
+            {
+                foreach (var question in text.Questions)
+                {
+                    var key = language + ":" + LanguageDetector.Fold(question);
+                    if (owners.TryGetValue(key, out var owner) && owner != entry.Id)
+                    {
+                        problems.Add(new ContentProblem(entry.Id, $"phrasing '{question}' ({language}) is also in '{owner}'"));
+                    }
+                    owners.TryAdd(key, entry.Id);
+                }
+            }
+        }
+        return new KnowledgeBase(entries.GroupBy(e => e.Id).Select(g => g.First()).ToList(), problems);
+    }
+
+    private sealed class RawEntry
+    {
+        public string Id { get; set; } = "";
+        public string? Category { get; set; }
+        public List<string>? Related { get; set; }
+        public RawText? Tr { get; set; }
+        public RawText? Ar { get; set; }
+    }
+
+    private sealed class RawText
+    {
+        public string? Title { get; set; }
+        public string? Answer { get; set; }
+        public List<string>? Questions { get; set; }
+    }
+}
