@@ -39,15 +39,16 @@ public static class CommandLine
         {
             case ["lint"]:
                 return Task.FromResult(KbCommands.Lint(paths, Console.Out, Console.Error));
-            case ["test", var file]:
-                var knowledge = new KnowledgeService(paths, services.GetRequiredService<IOptionsMonitor<KnowledgeOptions>>(),
-                    services.GetRequiredService<ILogger<KnowledgeService>>(), TimeProvider.System, watch: false);
-                using (knowledge)
+            case ["test" or "calibrate", var file]:
+                using (var knowledge = new KnowledgeService(paths, services.GetRequiredService<IOptionsMonitor<KnowledgeOptions>>(),
+                    services.GetRequiredService<ILogger<KnowledgeService>>(), TimeProvider.System, watch: false))
                 {
-                    return Task.FromResult(KbCommands.Test(knowledge, Path.GetFullPath(file), Console.Out, Console.Error));
+                    return Task.FromResult(args[0] == "test"
+                        ? KbCommands.Test(knowledge, Path.GetFullPath(file), Console.Out, Console.Error)
+                        : KbCommands.Calibrate(knowledge, Path.GetFullPath(file), Console.Out, Console.Error));
                 }
             default:
-                Console.Error.WriteLine("usage: kb lint | kb test FILE   (FILE: expected_id<TAB>lang<TAB>text per line)");
+                Console.Error.WriteLine("usage: kb lint | kb test FILE | kb calibrate FILE   (FILE: expected_id<TAB>lang<TAB>text per line)");
                 return Task.FromResult(2);
         }
     }

@@ -84,9 +84,18 @@ public sealed class SegBot(
             default:
                 await GreetOnceAsync(turn, profile, language, ct);
                 await feedback.RecordUnansweredAsync(turn.Activity.From.Id, turn.Activity.ChannelId, language, question,
-                    QueueReason.Abstained, centre?.Id ?? profile.CentreId, result.Ranked.Take(3).ToList(), ct);
-                await SayAsync(turn, content.Texts.Get(language, TextKeys.Abstain), ct);
-                await turn.SendActivityAsync(Menu(language), ct);
+                    result.OutOfScope ? QueueReason.OutOfScope : QueueReason.Abstained, centre?.Id ?? profile.CentreId,
+                    result.Ranked.Take(3).ToList(), ct);
+                if (result.OutOfScope)
+                {
+                    // The out-of-scope entry says what the bot covers and where such questions are answered.
+                    await SendEntryAsync(turn, KbEntry.OutOfScope, language, centre, ct);
+                }
+                else
+                {
+                    await SayAsync(turn, content.Texts.Get(language, TextKeys.Abstain), ct);
+                    await turn.SendActivityAsync(Menu(language), ct);
+                }
                 break;
         }
     }

@@ -6,6 +6,9 @@ public static class QueueReason
     /// <summary>The bot did not know the answer.</summary>
     public const string Abstained = "abstained";
 
+    /// <summary>The question resembled the knowledge base's out-of-scope questions (a topic the bot does not cover).</summary>
+    public const string OutOfScope = "out-of-scope";
+
     /// <summary>The bot offered candidates and the user said none of them was meant.</summary>
     public const string ClarificationRejected = "clarification-rejected";
 }

@@ -79,7 +79,7 @@ public static class KbCommands
             if (Environment.GetEnvironmentVariable("KB_TEST_RANKED") == "1")
             {
                 // Diagnostics for tuning only: the ranked entries with score and confidence.
-                output["ranked"] = result.Ranked.Select(c => new object[] { c.Id, c.Score, c.Confidence }).ToArray();
+                output["ranked"] = result.Ranked.Select(c => new object[] { c.Id, c.Score, c.Confidence, c.Coverage, c.Similarity, c.Anchor, c.Lead }).ToArray();
             }
             stdout.WriteLine(JsonSerializer.Serialize(output, Json));
             if (expected == "?") continue;
@@ -87,6 +87,50 @@ public static class KbCommands
             s.Add(expected, result);
         }
         stdout.WriteLine("summary: " + string.Join(" | ", stats.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key} {kv.Value}")));
+        return 0;
+    }
+
+    /// <summary>
+    /// Fits the confidence model (logistic regression, L2-regularised) on a labelled TSV: for each line, the best
+    /// entry's features, labelled 1 when that entry is the expected one. Prints the Knowledge:Calibration value.
+    /// </summary>
+    public static int Calibrate(KnowledgeService knowledge, string file, TextWriter stdout, TextWriter stderr)
+    {
+        if (!File.Exists(file))
+        {
+            stderr.WriteLine($"kb calibrate: file not found: {file}");
+            return 2;
+        }
+        var samples = new List<(double[] X, double Y)>();
+        foreach (var line in File.ReadLines(file).Where(l => l.Length > 0 && !l.StartsWith('#')))
+        {
+            var parts = line.Split('\t');
+            if (parts.Length != 3 || parts[0] == "?") continue;
+            var result = knowledge.Match(parts[2]);
+            if (result.Ranked.Count == 0 || result.OutOfScope) continue; // decided without the confidence
+            var top = result.Ranked[0];
+            samples.Add((top.Features, parts[0] != "none" && top.Id == parts[0] ? 1 : 0));
+        }
+        if (samples.Count < 20)
+        {
+            stderr.WriteLine($"kb calibrate: {samples.Count} usable lines; at least 20 are needed.");
+            return 2;
+        }
+        var w = new double[Features.Count + 1];
+        for (var iteration = 0; iteration < 4000; iteration++)
+        {
+            var gradient = new double[w.Length];
+            foreach (var (x, y) in samples)
+            {
+                var error = Features.Confidence(w, x) - y;
+                gradient[0] += error;
+                for (var i = 0; i < x.Length; i++) gradient[i + 1] += error * x[i];
+            }
+            for (var i = 0; i < w.Length; i++) w[i] -= 0.5 * ((gradient[i] / samples.Count) + (i == 0 ? 0 : 0.01 * w[i]));
+        }
+        var value = string.Join(' ', w.Select(v => Math.Round(v, 3).ToString(CultureInfo.InvariantCulture)));
+        stdout.WriteLine(JsonSerializer.Serialize(new { Knowledge = new { Calibration = value } }));
+        stderr.WriteLine($"kb calibrate: fitted on {samples.Count} lines ({samples.Count(s => s.Y == 1)} where the best entry is right).");
         return 0;
     }
 

@@ -18,7 +18,10 @@ public enum MatchKind
 /// An entry the question may be about: its ranking score (BM25), coverage (0–1: how much of the question its
 /// phrasings and answer account for) and confidence (0–1: coverage, reduced when the next entry is close behind).
 /// </summary>
-public sealed record Candidate(string Id, double Score, double Confidence, double Coverage = 0);
+public sealed record Candidate(string Id, double Score, double Confidence, double Coverage = 0, double Similarity = 0, double Anchor = 0, double Lead = 0, double WholeCoverage = 0)
+{
+    public double[] Features => Knowledge.Features.Of(Coverage, Similarity, Lead, Score, Anchor, WholeCoverage);
+}
 
 /// <summary>
 /// The decision for one message: answer with <see cref="AnswerId"/>, ask which of <see cref="Candidates"/> was meant,
@@ -26,6 +29,9 @@ public sealed record Candidate(string Id, double Score, double Confidence, doubl
 /// </summary>
 public sealed record MatchResult(MatchKind Kind, string? AnswerId, double Confidence, IReadOnlyList<Candidate> Candidates, IReadOnlyList<Candidate> Ranked)
 {
+    /// <summary>The question matched the knowledge base's out-of-scope entry (a topic the bot does not cover).</summary>
+    public bool OutOfScope { get; init; }
+
     public static readonly MatchResult Nothing = new(MatchKind.Abstain, null, 0, [], []);
 }
 
@@ -54,14 +60,19 @@ public sealed class KbIndex : IDisposable
     private static readonly string[] CoverageFields = [TextAnalysis.TurkishFolded, TextAnalysis.Arabic];
     private readonly List<string> _ids = [];
     private readonly Dictionary<string, int> _numbers = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _smallTalk;
     private readonly List<Dictionary<string, HashSet<string>>> _vocabulary = [];
     private readonly NumericDocValues _entryOf;
+    private readonly NumericDocValues _phrasingOf;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, Dictionary<string, string[]>> _phrasingTerms = new();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _known = new(StringComparer.Ordinal);
     private readonly int _documents;
+    private readonly Dictionary<string, Dictionary<string, int>> _entryFrequency = [];
 
     public KbIndex(KnowledgeBase knowledge, TextAnalysis analysis)
     {
         _analysis = analysis;
+        _smallTalk = knowledge.Entries.Where(e => e.Category == KbEntry.SmallTalk).Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
         var config = new IndexWriterConfig(TextAnalysis.Version, analysis.IndexAnalyzer)
         {
             Similarity = new BM25Similarity(),
@@ -89,29 +100,49 @@ public sealed class KbIndex : IDisposable
                     foreach (var phrasing in text.Questions.Prepend(text.Title))
                     {
                         var normalized = TextAnalysis.NormalizeText(phrasing);
-                        var document = new Document { new NumericDocValuesField("entry", number) };
+                        var phrasingNumber = Interlocked.Increment(ref documents) - 1;
+                        var document = new Document
+                        {
+                            new NumericDocValuesField("entry", number),
+                            new NumericDocValuesField("phrasing", phrasingNumber),
+                        };
                         foreach (var field in TextAnalysis.Fields) document.Add(new TextField(field, normalized, Field.Store.NO));
-                        AddVocabulary(vocabulary, normalized);
+                        _phrasingTerms[phrasingNumber] = AddVocabulary(vocabulary, normalized);
                         writer.AddDocument(document);
-                        Interlocked.Increment(ref documents);
                     }
                 }
             });
             _documents = documents;
             writer.Commit();
         }
+        // In how many entries each word occurs: "başvuru" is in many, "harç" in a few — the few make a topic.
+        foreach (var field in CoverageFields)
+        {
+            var frequency = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var vocabulary in _vocabulary)
+            {
+                foreach (var term in vocabulary[field]) frequency[term] = frequency.GetValueOrDefault(term) + 1;
+            }
+            _entryFrequency[field] = frequency;
+        }
         _reader = DirectoryReader.Open(_directory);
         _entryOf = MultiDocValues.GetNumericValues(_reader, "entry");
+        _phrasingOf = MultiDocValues.GetNumericValues(_reader, "phrasing");
         _searcher = new IndexSearcher(_reader) { Similarity = new BM25Similarity() };
     }
 
-    private void AddVocabulary(Dictionary<string, HashSet<string>> vocabulary, string text)
+    /// <summary>Adds a text's terms to the entry's vocabulary; returns them per coverage field.</summary>
+    private Dictionary<string, string[]> AddVocabulary(Dictionary<string, HashSet<string>> vocabulary, string text)
     {
         var normalized = TextAnalysis.NormalizeText(text);
+        var result = new Dictionary<string, string[]>(CoverageFields.Length);
         foreach (var field in CoverageFields)
         {
-            foreach (var (_, term) in TextAnalysis.Terms(_analysis.IndexAnalyzer, field, normalized)) vocabulary[field].Add(term);
+            var terms = TextAnalysis.Terms(_analysis.IndexAnalyzer, field, normalized).Select(t => t.Term).Distinct(StringComparer.Ordinal).ToArray();
+            result[field] = terms;
+            foreach (var term in terms) vocabulary[field].Add(term);
         }
+        return result;
     }
 
     public int DocumentCount => _documents;
@@ -144,11 +175,20 @@ public sealed class KbIndex : IDisposable
         if (query.Clauses.Count == 0) return MatchResult.Nothing;
 
         var hits = _searcher.Search(query, DocsToRank).ScoreDocs;
+        var coverageField = IsArabic(normalized) ? TextAnalysis.Arabic : TextAnalysis.TurkishFolded;
+        var positions = queryTerms[coverageField].GroupBy(t => t.Position)
+            .Select(g => (Terms: g.Select(t => t.Term).ToList(), Weight: Weight(coverageField, g.Select(t => t.Term))))
+            .ToList();
+        var wholeWords = queryTerms[TextAnalysis.Arabic].GroupBy(t => t.Position)
+            .Select(g => (Terms: g.Select(t => t.Term).ToList(), Weight: Weight(TextAnalysis.Arabic, g.Select(t => t.Term)))).ToList();
         var best = new Dictionary<string, double>(StringComparer.Ordinal);
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var similarity = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var hit in hits)
         {
             var id = _ids[(int)_entryOf.Get(hit.Doc)];
+            var sim = PhrasingSimilarity(positions, _phrasingTerms[(int)_phrasingOf.Get(hit.Doc)][coverageField], coverageField);
+            if (sim > similarity.GetValueOrDefault(id)) similarity[id] = sim;
             var n = seen.GetValueOrDefault(id);
             seen[id] = n + 1;
             // Hits come best first. An entry scores its best phrasing plus half its second: several phrasings
@@ -158,34 +198,54 @@ public sealed class KbIndex : IDisposable
         }
         if (best.Count == 0) return MatchResult.Nothing;
 
-        var coverageField = IsArabic(normalized) ? TextAnalysis.Arabic : TextAnalysis.TurkishFolded;
-        var positions = queryTerms[coverageField].GroupBy(t => t.Position)
-            .Select(g => (Terms: g.Select(t => t.Term).ToList(), Weight: Weight(coverageField, g.Select(t => t.Term))))
-            .ToList();
         var top = best.OrderByDescending(kv => kv.Value).Take(options.MaxCandidates + 3).ToList();
+        var calibration = options.CalibrationWeights();
         var ranked = new List<Candidate>(top.Count);
         for (var i = 0; i < top.Count; i++)
         {
-            // Confidence: how much of the question the entry accounts for, scaled down while the next entry is close
-            // behind (a lead of LeadForFullConfidence or more keeps it whole): one word that fits several entries
-            // equally ("kurs") is not an answer, a long question whose topic words all point one way is.
+            // Confidence: a calibrated probability from how much of the question the entry accounts for, the most
+            // specific word it shares with the question, how close the question is to its nearest phrasing, how clearly it
+            // leads the next entry (one word fitting several entries equally, like "kurs", is no answer) and its score.
             var next = i + 1 < top.Count ? top[i + 1].Value : 0;
             var lead = top[i].Value > 0 ? 1 - (next / top[i].Value) : 0;
             var coverage = Coverage(top[i].Key, coverageField, positions);
-            var confidence = Math.Clamp(coverage * Math.Min(1, lead / options.LeadForFullConfidence), 0, 1);
-            ranked.Add(new Candidate(top[i].Key, Math.Round(top[i].Value, 4), Math.Round(confidence, 4), Math.Round(coverage, 4)));
+            // For Latin text also the whole folded words (kept whole in the Arabic field): "kizilaykart" is specific
+            // where its 5-letter stem "kizil" (as in Kızılay) is not.
+            var anchor = coverageField == TextAnalysis.Arabic
+                ? Anchor(top[i].Key, coverageField, positions)
+                : Math.Max(Anchor(top[i].Key, coverageField, positions), Anchor(top[i].Key, TextAnalysis.Arabic, wholeWords));
+            var sim = similarity.GetValueOrDefault(top[i].Key);
+            // Whole-word coverage: for Latin text the same share over untruncated words (5-letter stems overlap more
+            // than the words do: "vatandaşlık" is not "vatandaş"); for Arabic it is the coverage itself.
+            var whole = coverageField == TextAnalysis.Arabic ? coverage : Coverage(top[i].Key, TextAnalysis.Arabic, wholeWords);
+            var confidence = Features.Confidence(calibration, Features.Of(coverage, sim, lead, top[i].Value, anchor, whole));
+            ranked.Add(new Candidate(top[i].Key, Math.Round(top[i].Value, 4), Math.Round(confidence, 4), Math.Round(coverage, 4),
+                Math.Round(sim, 4), Math.Round(anchor, 4), Math.Round(lead, 4), Math.Round(whole, 4)));
         }
-        return Decide(ranked, options);
+        return Decide(ranked, options, positions.Count);
     }
 
     /// <summary>
     /// Answer when the best entry is confident enough; otherwise offer the close candidates (scores within
     /// ClarifyScoreRatio of the best, covering at least ClarifyThreshold of the question); otherwise abstain.
     /// </summary>
-    private static MatchResult Decide(List<Candidate> ranked, KnowledgeOptions options)
+    private MatchResult Decide(List<Candidate> ranked, KnowledgeOptions options, int questionWords)
     {
         var top = ranked[0];
-        if (top.Confidence >= options.AnswerThreshold)
+        if (top.Id == KbEntry.OutOfScope)
+        {
+            // The question resembles the questions the bot knows it cannot answer.
+            return new MatchResult(MatchKind.Abstain, null, top.Confidence, [], ranked) { OutOfScope = true };
+        }
+        ranked = ranked.Where(c => c.Id != KbEntry.OutOfScope).ToList();
+        // A greeting or thanks is answered when it accounts for most of the message (a lone "merhaba" is short but clear).
+        if (_smallTalk.Contains(top.Id))
+        {
+            if (top.Coverage >= options.SmallTalkThreshold) return new MatchResult(MatchKind.Answer, top.Id, top.Confidence, [], ranked);
+        }
+        // A question of one or two words needs one word specific enough to the entry ("kurs" alone fits a dozen):
+        // otherwise the bot asks rather than answers.
+        else if (top.Confidence >= options.AnswerThreshold && (questionWords > 2 || top.Anchor >= options.MinAnchor))
         {
             return new MatchResult(MatchKind.Answer, top.Id, top.Confidence, [], ranked);
         }
@@ -207,8 +267,101 @@ public sealed class KbIndex : IDisposable
         {
             total += weight;
             if (terms.Any(vocabulary.Contains)) covered += weight;
+            else covered += weight * Similar(terms[0], vocabulary);
         }
         return total == 0 ? 0 : covered / total;
+    }
+
+    /// <summary>
+    /// The most specific of the question's words that the entry uses: each word scored by how few entries use it,
+    /// log(entries / entries using it) ÷ log(entries), from 0 (every entry) to 1 (this entry only). A question about
+    /// a topic names something specific to it ("harç", "kreş"); one generic word ("kurs", "para") anchors nothing.
+    /// </summary>
+    private double Anchor(string entryId, string field, List<(List<string> Terms, double Weight)> positions)
+    {
+        var vocabulary = _vocabulary[_numbers[entryId]][field];
+        var frequency = _entryFrequency[field];
+        var scale = Math.Log(Math.Max(2, _ids.Count));
+        var best = 0.0;
+        double Specificity(string term) => Math.Log((double)_ids.Count / Math.Max(1, frequency.GetValueOrDefault(term))) / scale;
+        foreach (var (terms, _) in positions)
+        {
+            // The word as written counts; a synonym only when the written word is not the entry's (and then the least
+            // specific matching synonym, so that expansion cannot make a generic word look specific).
+            // Abbreviations and numbers ("tl", "2") name no topic.
+            if (terms[0].Length < 3 || terms[0].All(char.IsDigit)) continue;
+            var matched = terms.Where(vocabulary.Contains).ToList();
+            if (matched.Count == 0) continue;
+            var specificity = vocabulary.Contains(terms[0]) ? Specificity(terms[0]) : matched.Min(Specificity);
+            best = Math.Max(best, specificity);
+        }
+        return best;
+    }
+
+    /// <summary>
+    /// Weighted Dice similarity of the question and one phrasing: shared words (by rarity) over all words of both.
+    /// A question that shares one generic word with a long phrasing is far from it; a paraphrase is close.
+    /// </summary>
+    private double PhrasingSimilarity(List<(List<string> Terms, double Weight)> positions, string[] phrasing, string field)
+    {
+        if (positions.Count == 0 || phrasing.Length == 0) return 0;
+        double shared = 0, question = 0, other = 0;
+        var matched = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (terms, weight) in positions)
+        {
+            question += weight;
+            var hit = terms.FirstOrDefault(t => Array.IndexOf(phrasing, t) >= 0);
+            if (hit is not null)
+            {
+                shared += weight;
+                matched.Add(hit);
+            }
+        }
+        foreach (var term in phrasing) other += matched.Contains(term) ? 0 : IdfOf(field, term);
+        return 2 * shared / (question + shared + other);
+    }
+
+    private double IdfOf(string field, string term)
+    {
+        var df = _reader.DocFreq(new Term(field, new BytesRef(term)));
+        return Math.Log(1 + ((_documents - df + 0.5) / (df + 0.5)));
+    }
+
+    /// <summary>
+    /// How close a question word is to the entry's nearest word (Dice coefficient of character bigrams, counted from
+    /// 0.6 up): spelling variants and dialect forms the stemmers leave apart (بشتغل ~ اشتغل, basvrum ~ basvuru).
+    /// </summary>
+    private static double Similar(string term, HashSet<string> vocabulary)
+    {
+        if (term.Length < 4) return 0;
+        var best = 0.0;
+        foreach (var word in vocabulary)
+        {
+            if (Math.Abs(word.Length - term.Length) > 2) continue;
+            var dice = Dice(term, word);
+            if (dice > best) best = dice;
+        }
+        return best >= 0.6 ? best : 0;
+    }
+
+    private static double Dice(string a, string b)
+    {
+        if (a.Length < 2 || b.Length < 2) return 0;
+        var shared = 0;
+        Span<bool> used = stackalloc bool[b.Length - 1];
+        for (var i = 0; i < a.Length - 1; i++)
+        {
+            for (var j = 0; j < b.Length - 1; j++)
+            {
+                if (!used[j] && a[i] == b[j] && a[i + 1] == b[j + 1])
+                {
+                    used[j] = true;
+                    shared++;
+                    break;
+                }
+            }
+        }
+        return 2.0 * shared / (a.Length + b.Length - 2);
     }
 
     /// <summary>A question word's weight: its rarity (idf, the rarest of its synonyms); a word the knowledge base never

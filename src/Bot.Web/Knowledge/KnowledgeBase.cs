@@ -13,6 +13,9 @@ public sealed record KbEntry(string Id, string Category, IReadOnlyList<string> R
 {
     public const string SmallTalk = "smalltalk";
 
+    /// <summary>The entry holding questions the bot must not answer (its category has the same name).</summary>
+    public const string OutOfScope = "out-of-scope";
+
     public KbText Text(string language) => Texts.TryGetValue(language, out var t) ? t : Texts[Language.Turkish];
 }
 
@@ -28,7 +31,7 @@ public sealed class KnowledgeBase
     /// <summary>The report's feedback categories (shared/knowledge/faq-topics.yaml) plus small talk.</summary>
     public static readonly IReadOnlySet<string> Categories = new HashSet<string>(StringComparer.Ordinal)
     {
-        "legal-rights", "employment", "information", "social-cohesion", "other-activities", "coordination", KbEntry.SmallTalk,
+        "legal-rights", "employment", "information", "social-cohesion", "other-activities", "coordination", KbEntry.SmallTalk, KbEntry.OutOfScope,
     };
 
     /// <summary>The longest answer a channel can take in one message (WhatsApp through Twilio: 1,600 characters).</summary>

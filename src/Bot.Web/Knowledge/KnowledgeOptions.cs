@@ -7,17 +7,43 @@ public sealed class KnowledgeOptions
 {
     public const string Section = "Knowledge";
 
-    /// <summary>Confidence (0–1) from which the bot answers with its best entry.</summary>
-    public double AnswerThreshold { get; set; } = 0.6;
+    /// <summary>Confidence (0–1: the calibrated probability that the best entry is right) from which the bot answers.</summary>
+    public double AnswerThreshold { get; set; } = 0.65;
+
+    /// <summary>Coverage (0–1) from which a greeting or thanks is answered (a lone "merhaba" is short but clear, and harmless).</summary>
+    public double SmallTalkThreshold { get; set; } = 0.6;
+
+    /// <summary>
+    /// For questions of one or two words: least specificity (0–1) of the most specific word the question shares with
+    /// the entry for the bot to answer; below, it asks which entry was meant. 0 = a word every entry uses, 1 = only this one.
+    /// </summary>
+    public double MinAnchor { get; set; } = 0.35;
 
     /// <summary>Coverage (0–1) from which a candidate is offered when the bot asks which one was meant.</summary>
-    public double ClarifyThreshold { get; set; } = 0.35;
+    public double ClarifyThreshold { get; set; } = 0.45;
 
     /// <summary>Candidates scoring at least this share of the best one's score are offered when the bot asks which was meant.</summary>
-    public double ClarifyScoreRatio { get; set; } = 0.6;
+    public double ClarifyScoreRatio { get; set; } = 0.5;
 
-    /// <summary>Lead over the next entry (1 − its score ÷ the best score) from which the confidence is the full coverage.</summary>
-    public double LeadForFullConfidence { get; set; } = 0.33;
+    /// <summary>
+    /// The logistic model turning a candidate's features into its confidence: intercept, then the weights of
+    /// coverage, phrasing similarity, lead over the next entry, log score, anchor (the most entry-specific shared word)
+    /// and whole-word coverage. Fitted on a labelled
+    /// set by <c>kb calibrate FILE</c>, which prints new values for this key.
+    /// </summary>
+    public string Calibration { get; set; } = "-3.297 1.703 0.495 1.284 0.292 1.72 1.608";
+
+    /// <summary><see cref="Calibration"/> as numbers (empty when it does not parse; the validator reports that).</summary>
+    public double[] CalibrationWeights()
+    {
+        var parts = Calibration.Split([' ', ',', ';'], StringSplitOptions.RemoveEmptyEntries);
+        var values = new double[parts.Length];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            if (!double.TryParse(parts[i], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out values[i])) return [];
+        }
+        return values;
+    }
 
     /// <summary>Most candidates offered when clarifying.</summary>
     public int MaxCandidates { get; set; } = 3;
@@ -30,9 +56,28 @@ internal sealed class KnowledgeOptionsValidator : IValidateOptions<KnowledgeOpti
         var errors = new OptionErrors(KnowledgeOptions.Section);
         errors.Require(options.AnswerThreshold is > 0 and <= 1, "AnswerThreshold", "must be in (0, 1].");
         errors.Require(options.ClarifyThreshold is > 0 and <= 1, "ClarifyThreshold", "must be in (0, 1].");
+        errors.Require(options.SmallTalkThreshold is > 0 and <= 1, "SmallTalkThreshold", "must be in (0, 1].");
+        errors.Require(options.MinAnchor is >= 0 and <= 1, "MinAnchor", "must be in [0, 1].");
         errors.Require(options.ClarifyScoreRatio is > 0 and <= 1, "ClarifyScoreRatio", "must be in (0, 1].");
         errors.Require(options.MaxCandidates is >= 2 and <= 5, "MaxCandidates", "must be between 2 and 5.");
-        errors.Require(options.LeadForFullConfidence is > 0 and <= 1, "LeadForFullConfidence", "must be in (0, 1].");
+        errors.Require(options.CalibrationWeights() is { Length: Features.Count + 1 } w && w.All(double.IsFinite), "Calibration",
+            $"must list {Features.Count + 1} numbers separated by spaces (intercept, then one weight per feature), as `kb calibrate` prints.");
         return errors.Result();
+    }
+}
+
+/// <summary>The features of a candidate that its confidence is computed from (see <see cref="KbIndex"/>).</summary>
+public static class Features
+{
+    public const int Count = 6;
+
+    public static double[] Of(double coverage, double similarity, double lead, double score, double anchor, double wholeCoverage) =>
+        [coverage, similarity, lead, Math.Log(1 + score) / 5, anchor, wholeCoverage];
+
+    public static double Confidence(double[] calibration, double[] features)
+    {
+        var z = calibration[0];
+        for (var i = 0; i < features.Length; i++) z += calibration[i + 1] * features[i];
+        return 1 / (1 + Math.Exp(-z));
     }
 }
