@@ -45,6 +45,7 @@ public sealed class KbIndex : IDisposable
 {
     private const int MaxQueryLength = 600;
     private const int DocsToRank = 50;
+    private static readonly char[] WordSeparators = [' ', ',', '.', '?', '!', ':', ';', '\'', '"', '(', ')', '\u061F', '\u060C', '\n', '\t'];
     private static readonly Dictionary<string, float> FieldBoosts = new()
     {
         [TextAnalysis.Turkish] = 1.0f,
@@ -65,6 +66,7 @@ public sealed class KbIndex : IDisposable
     private readonly NumericDocValues _entryOf;
     private readonly NumericDocValues _phrasingOf;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<int, Dictionary<string, string[]>> _phrasingTerms = new();
+    private readonly Dictionary<string, double[]> _phrasingWeight = [];
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _known = new(StringComparer.Ordinal);
     private readonly int _documents;
     private readonly Dictionary<string, Dictionary<string, int>> _entryFrequency = [];
@@ -93,6 +95,7 @@ public sealed class KbIndex : IDisposable
             {
                 var entry = knowledge.Entries[number];
                 var vocabulary = _vocabulary[number];
+                var words = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var (_, text) in entry.Texts)
                 {
                     // The answer's words count as the entry's vocabulary (for confidence); only phrasings are searched.
@@ -105,12 +108,29 @@ public sealed class KbIndex : IDisposable
                         {
                             new NumericDocValuesField("entry", number),
                             new NumericDocValuesField("phrasing", phrasingNumber),
+                            new TextField(TextAnalysis.Turkish, normalized, Field.Store.NO),
                         };
-                        foreach (var field in TextAnalysis.Fields) document.Add(new TextField(field, normalized, Field.Store.NO));
-                        _phrasingTerms[phrasingNumber] = AddVocabulary(vocabulary, normalized);
+                        // The coverage fields are analysed once: the same tokens feed the vocabulary and the index.
+                        var (terms, tokens) = Analyse(normalized);
+                        foreach (var field in CoverageFields)
+                        {
+                            foreach (var term in terms[field]) vocabulary[field].Add(term);
+                            document.Add(new TextField(field, new ListTokenStream(tokens[field])));
+                        }
+                        foreach (var word in normalized.Split(WordSeparators, StringSplitOptions.RemoveEmptyEntries)) words.Add(word);
+                        _phrasingTerms[phrasingNumber] = terms;
                         writer.AddDocument(document);
                     }
                 }
+                // Character n-grams (for typos) once per entry, over its distinct words: far fewer tokens than per
+                // phrasing, and a typo's hit still points to the entry.
+                var grams = new Document
+                {
+                    new NumericDocValuesField("entry", number),
+                    new NumericDocValuesField("phrasing", -1),
+                    new TextField(TextAnalysis.NGrams, string.Join(' ', words), Field.Store.NO),
+                };
+                writer.AddDocument(grams);
             });
             _documents = documents;
             writer.Commit();
@@ -126,9 +146,38 @@ public sealed class KbIndex : IDisposable
             _entryFrequency[field] = frequency;
         }
         _reader = DirectoryReader.Open(_directory);
+        // Each phrasing's total word weight (idf), for the phrasing similarity.
+        foreach (var field in CoverageFields)
+        {
+            var totals = new double[_documents];
+            var idf = new Dictionary<string, double>(StringComparer.Ordinal);
+            for (var d = 0; d < _documents; d++)
+            {
+                foreach (var term in _phrasingTerms[d][field])
+                {
+                    if (!idf.TryGetValue(term, out var w)) idf[term] = w = IdfOf(field, term);
+                    totals[d] += w;
+                }
+            }
+            _phrasingWeight[field] = totals;
+        }
         _entryOf = MultiDocValues.GetNumericValues(_reader, "entry");
         _phrasingOf = MultiDocValues.GetNumericValues(_reader, "phrasing");
         _searcher = new IndexSearcher(_reader) { Similarity = new BM25Similarity() };
+    }
+
+    /// <summary>A text's tokens per coverage field (with positions, for the index) and its distinct terms.</summary>
+    private (Dictionary<string, string[]> Terms, Dictionary<string, List<(int Position, string Term)>> Tokens) Analyse(string normalized)
+    {
+        var terms = new Dictionary<string, string[]>(CoverageFields.Length);
+        var tokens = new Dictionary<string, List<(int, string)>>(CoverageFields.Length);
+        foreach (var field in CoverageFields)
+        {
+            var list = TextAnalysis.Terms(_analysis.IndexAnalyzer, field, normalized);
+            tokens[field] = list;
+            terms[field] = list.Select(t => t.Term).Distinct(StringComparer.Ordinal).ToArray();
+        }
+        return (terms, tokens);
     }
 
     /// <summary>Adds a text's terms to the entry's vocabulary; returns them per coverage field.</summary>
@@ -187,7 +236,8 @@ public sealed class KbIndex : IDisposable
         foreach (var hit in hits)
         {
             var id = _ids[(int)_entryOf.Get(hit.Doc)];
-            var sim = PhrasingSimilarity(positions, _phrasingTerms[(int)_phrasingOf.Get(hit.Doc)][coverageField], coverageField);
+            var phrasing = (int)_phrasingOf.Get(hit.Doc);
+            var sim = phrasing < 0 ? 0 : PhrasingSimilarity(positions, _phrasingTerms[phrasing][coverageField], _phrasingWeight[coverageField][phrasing]);
             if (sim > similarity.GetValueOrDefault(id)) similarity[id] = sim;
             var n = seen.GetValueOrDefault(id);
             seen[id] = n + 1;
@@ -198,7 +248,7 @@ public sealed class KbIndex : IDisposable
         }
         if (best.Count == 0) return MatchResult.Nothing;
 
-        var top = best.OrderByDescending(kv => kv.Value).Take(options.MaxCandidates + 3).ToList();
+        var top = best.OrderByDescending(kv => kv.Value).Take(options.MaxCandidates + 1).ToList();
         var calibration = options.CalibrationWeights();
         var ranked = new List<Candidate>(top.Count);
         for (var i = 0; i < top.Count; i++)
@@ -208,7 +258,7 @@ public sealed class KbIndex : IDisposable
             // leads the next entry (one word fitting several entries equally, like "kurs", is no answer) and its score.
             var next = i + 1 < top.Count ? top[i + 1].Value : 0;
             var lead = top[i].Value > 0 ? 1 - (next / top[i].Value) : 0;
-            var coverage = Coverage(top[i].Key, coverageField, positions);
+            var coverage = Coverage(top[i].Key, coverageField, positions, fuzzy: i < 2);
             // For Latin text also the whole folded words (kept whole in the Arabic field): "kizilaykart" is specific
             // where its 5-letter stem "kizil" (as in Kızılay) is not.
             var anchor = coverageField == TextAnalysis.Arabic
@@ -217,7 +267,7 @@ public sealed class KbIndex : IDisposable
             var sim = similarity.GetValueOrDefault(top[i].Key);
             // Whole-word coverage: for Latin text the same share over untruncated words (5-letter stems overlap more
             // than the words do: "vatandaşlık" is not "vatandaş"); for Arabic it is the coverage itself.
-            var whole = coverageField == TextAnalysis.Arabic ? coverage : Coverage(top[i].Key, TextAnalysis.Arabic, wholeWords);
+            var whole = coverageField == TextAnalysis.Arabic ? coverage : Coverage(top[i].Key, TextAnalysis.Arabic, wholeWords, fuzzy: false);
             var confidence = Features.Confidence(calibration, Features.Of(coverage, sim, lead, top[i].Value, anchor, whole));
             ranked.Add(new Candidate(top[i].Key, Math.Round(top[i].Value, 4), Math.Round(confidence, 4), Math.Round(coverage, 4),
                 Math.Round(sim, 4), Math.Round(anchor, 4), Math.Round(lead, 4), Math.Round(whole, 4)));
@@ -258,16 +308,22 @@ public sealed class KbIndex : IDisposable
             : new MatchResult(MatchKind.Abstain, null, top.Confidence, [], ranked);
     }
 
-    private double Coverage(string entryId, string field, List<(List<string> Terms, double Weight)> positions)
+    private double Coverage(string entryId, string field, List<(List<string> Terms, double Weight)> positions, bool fuzzy = true)
     {
         if (positions.Count == 0) return 0;
         var vocabulary = _vocabulary[_numbers[entryId]][field];
         double covered = 0, total = 0;
+        List<(string Term, double Weight)>? uncovered = null;
         foreach (var (terms, weight) in positions)
         {
             total += weight;
             if (terms.Any(vocabulary.Contains)) covered += weight;
-            else covered += weight * Similar(terms[0], vocabulary);
+            else if (fuzzy) (uncovered ??= []).Add((terms[0], weight));
+        }
+        // Near spellings count for the heaviest few words the entry does not use exactly.
+        foreach (var (term, weight) in (uncovered ?? []).OrderByDescending(u => u.Weight).Take(6))
+        {
+            covered += weight * Similar(term, vocabulary);
         }
         return total == 0 ? 0 : covered / total;
     }
@@ -302,23 +358,17 @@ public sealed class KbIndex : IDisposable
     /// Weighted Dice similarity of the question and one phrasing: shared words (by rarity) over all words of both.
     /// A question that shares one generic word with a long phrasing is far from it; a paraphrase is close.
     /// </summary>
-    private double PhrasingSimilarity(List<(List<string> Terms, double Weight)> positions, string[] phrasing, string field)
+    private static double PhrasingSimilarity(List<(List<string> Terms, double Weight)> positions, string[] phrasing, double phrasingWeight)
     {
         if (positions.Count == 0 || phrasing.Length == 0) return 0;
-        double shared = 0, question = 0, other = 0;
-        var matched = new HashSet<string>(StringComparer.Ordinal);
+        double shared = 0, question = 0;
         foreach (var (terms, weight) in positions)
         {
             question += weight;
-            var hit = terms.FirstOrDefault(t => Array.IndexOf(phrasing, t) >= 0);
-            if (hit is not null)
-            {
-                shared += weight;
-                matched.Add(hit);
-            }
+            if (terms.Any(t => Array.IndexOf(phrasing, t) >= 0)) shared += weight;
         }
-        foreach (var term in phrasing) other += matched.Contains(term) ? 0 : IdfOf(field, term);
-        return 2 * shared / (question + shared + other);
+        // Dice: shared words (by rarity) over the words of both; the phrasing's words weigh their idf.
+        return 2 * shared / (question + Math.Max(phrasingWeight, shared));
     }
 
     private double IdfOf(string field, string term)
@@ -419,5 +469,40 @@ public sealed class KbIndex : IDisposable
     {
         _reader.Dispose();
         _directory.Dispose();
+    }
+}
+
+/// <summary>A token stream over tokens analysed beforehand (term and position), so a field is not analysed twice.</summary>
+internal sealed class ListTokenStream : Lucene.Net.Analysis.TokenStream
+{
+    private readonly List<(int Position, string Term)> _tokens;
+    private readonly Lucene.Net.Analysis.TokenAttributes.ICharTermAttribute _term;
+    private readonly Lucene.Net.Analysis.TokenAttributes.IPositionIncrementAttribute _increment;
+    private int _next;
+    private int _position = -1;
+
+    public ListTokenStream(List<(int Position, string Term)> tokens)
+    {
+        _tokens = tokens;
+        _term = AddAttribute<Lucene.Net.Analysis.TokenAttributes.ICharTermAttribute>();
+        _increment = AddAttribute<Lucene.Net.Analysis.TokenAttributes.IPositionIncrementAttribute>();
+    }
+
+    public override bool IncrementToken()
+    {
+        if (_next >= _tokens.Count) return false;
+        ClearAttributes();
+        var (position, term) = _tokens[_next++];
+        _term.SetEmpty().Append(term);
+        _increment.PositionIncrement = Math.Max(_position < 0 ? position + 1 : position - _position, _next == 1 ? 1 : 0);
+        _position = position;
+        return true;
+    }
+
+    public override void Reset()
+    {
+        base.Reset();
+        _next = 0;
+        _position = -1;
     }
 }
