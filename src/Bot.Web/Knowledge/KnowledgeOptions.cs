@@ -8,7 +8,7 @@ public sealed class KnowledgeOptions
     public const string Section = "Knowledge";
 
     /// <summary>Confidence (0–1: the calibrated probability that the best entry is right) from which the bot answers.</summary>
-    public double AnswerThreshold { get; set; } = 0.65;
+    public double AnswerThreshold { get; set; } = 0.75;
 
     /// <summary>Coverage (0–1) from which a greeting or thanks is answered (a lone "merhaba" is short but clear, and harmless).</summary>
     public double SmallTalkThreshold { get; set; } = 0.6;
@@ -31,7 +31,7 @@ public sealed class KnowledgeOptions
     /// and whole-word coverage. Fitted on a labelled
     /// set by <c>kb calibrate FILE</c>, which prints new values for this key.
     /// </summary>
-    public string Calibration { get; set; } = "-3.297 1.703 0.495 1.284 0.292 1.72 1.608";
+    public string Calibration { get; set; } = "-3.023 1.454 0.661 1.377 0.61 1.716 1.288";
 
     /// <summary><see cref="Calibration"/> as numbers (empty when it does not parse; the validator reports that).</summary>
     public double[] CalibrationWeights()

@@ -24,7 +24,8 @@ namespace Bot.Web.Knowledge;
 /// <item><c>ar</c>: Arabic — digits normalised (٠-٩, ۰-۹ → 0-9), alef/yaa/taa marbuta normalised, diacritics and tatweel removed, stop words, light stemming; Latin words in Arabic sentences folded.</item>
 /// <item><c>ng</c>: character 3-grams of the folded, normalised words, for typos.</item>
 /// </list>
-/// Synonyms (localization/synonyms.&lt;lang&gt;.yaml) are added at query time, before stemming.
+/// Synonyms (localization/synonyms.&lt;lang&gt;.yaml) are added at query time, before stemming, in the folded Turkish
+/// and the Arabic fields.
 /// </summary>
 public sealed class TextAnalysis : IDisposable
 {
@@ -44,7 +45,8 @@ public sealed class TextAnalysis : IDisposable
     {
         (_turkishStops, _foldedStops, _arabicStops) = StopSets(extraTurkishStops ?? [], extraArabicStops ?? []);
         IndexAnalyzer = PerField(null, null, null);
-        QueryAnalyzer = PerField(turkishSynonyms, foldedSynonyms, arabicSynonyms);
+        // Turkish synonyms are expanded in the folded field only: the stemmed field would repeat the same matches.
+        QueryAnalyzer = PerField(null, foldedSynonyms, arabicSynonyms);
     }
 
     /// <summary>Analyzes indexed phrasings (no synonym expansion).</summary>
