@@ -45,6 +45,22 @@ public sealed class KbIndex : IDisposable
 {
     private const int MaxQueryLength = 600;
     private const int DocsToRank = 50;
+
+    /// <summary>Indexed with documents and frequencies only: BM25 needs nothing more, and no query uses positions.</summary>
+    private static readonly FieldType Searched = Freeze(new FieldType
+    {
+        IsIndexed = true,
+        IsTokenized = true,
+        IsStored = false,
+        OmitNorms = false,
+        IndexOptions = IndexOptions.DOCS_AND_FREQS,
+    });
+
+    private static FieldType Freeze(FieldType type)
+    {
+        type.Freeze();
+        return type;
+    }
     private static readonly char[] WordSeparators = [' ', ',', '.', '?', '!', ':', ';', '\'', '"', '(', ')', '\u061F', '\u060C', '\n', '\t'];
     private static readonly Dictionary<string, float> FieldBoosts = new()
     {
@@ -78,8 +94,11 @@ public sealed class KbIndex : IDisposable
         var config = new IndexWriterConfig(TextAnalysis.Version, analysis.IndexAnalyzer)
         {
             Similarity = new BM25Similarity(),
-            RAMBufferSizeMB = 128,
+            RAMBufferSizeMB = 256,
             OpenMode = OpenMode.CREATE,
+            // In memory, packing segments into compound files and merging them only copies bytes: skip both.
+            UseCompoundFile = false,
+            MergePolicy = NoMergePolicy.NO_COMPOUND_FILES,
         };
         foreach (var entry in knowledge.Entries)
         {
@@ -108,14 +127,14 @@ public sealed class KbIndex : IDisposable
                         {
                             new NumericDocValuesField("entry", number),
                             new NumericDocValuesField("phrasing", phrasingNumber),
-                            new TextField(TextAnalysis.Turkish, normalized, Field.Store.NO),
+                            new Field(TextAnalysis.Turkish, normalized, Searched),
                         };
                         // The coverage fields are analysed once: the same tokens feed the vocabulary and the index.
                         var (terms, tokens) = Analyse(normalized);
                         foreach (var field in CoverageFields)
                         {
                             foreach (var term in terms[field]) vocabulary[field].Add(term);
-                            document.Add(new TextField(field, new ListTokenStream(tokens[field])));
+                            document.Add(new Field(field, new ListTokenStream(tokens[field]), Searched));
                         }
                         foreach (var word in normalized.Split(WordSeparators, StringSplitOptions.RemoveEmptyEntries)) words.Add(word);
                         _phrasingTerms[phrasingNumber] = terms;
@@ -128,7 +147,7 @@ public sealed class KbIndex : IDisposable
                 {
                     new NumericDocValuesField("entry", number),
                     new NumericDocValuesField("phrasing", -1),
-                    new TextField(TextAnalysis.NGrams, string.Join(' ', words), Field.Store.NO),
+                    new Field(TextAnalysis.NGrams, string.Join(' ', words), Searched),
                 };
                 writer.AddDocument(grams);
             });
@@ -147,7 +166,7 @@ public sealed class KbIndex : IDisposable
         }
         _reader = DirectoryReader.Open(_directory);
         // Each phrasing's total word weight (idf), for the phrasing similarity.
-        foreach (var field in CoverageFields)
+        Parallel.ForEach(CoverageFields, field =>
         {
             var totals = new double[_documents];
             var idf = new Dictionary<string, double>(StringComparer.Ordinal);
@@ -159,8 +178,8 @@ public sealed class KbIndex : IDisposable
                     totals[d] += w;
                 }
             }
-            _phrasingWeight[field] = totals;
-        }
+            lock (_phrasingWeight) _phrasingWeight[field] = totals;
+        });
         _entryOf = MultiDocValues.GetNumericValues(_reader, "entry");
         _phrasingOf = MultiDocValues.GetNumericValues(_reader, "phrasing");
         _searcher = new IndexSearcher(_reader) { Similarity = new BM25Similarity() };
