@@ -84,6 +84,7 @@ public sealed class KbIndex : IDisposable
     private readonly System.Collections.Concurrent.ConcurrentDictionary<int, Dictionary<string, string[]>> _phrasingTerms = new();
     private readonly Dictionary<string, double[]> _phrasingWeight = [];
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _known = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Field, string Term), int> _docFreq = new();
     private readonly int _documents;
     private readonly Dictionary<string, Dictionary<string, int>> _entryFrequency = [];
 
@@ -390,6 +391,7 @@ public sealed class KbIndex : IDisposable
         return 2 * shared / (question + Math.Max(phrasingWeight, shared));
     }
 
+    /// <summary>Idf at build time (read directly: the query-time cache would only fill up with every indexed word).</summary>
     private double IdfOf(string field, string term)
     {
         var df = _reader.DocFreq(new Term(field, new BytesRef(term)));
@@ -437,9 +439,21 @@ public sealed class KbIndex : IDisposable
     /// uses is often a personal detail (a name, a job) and counts half.</summary>
     private double Weight(string field, IEnumerable<string> terms)
     {
-        var frequencies = terms.Select(t => _reader.DocFreq(new Term(field, new BytesRef(t)))).ToList();
+        var frequencies = terms.Select(t => DocFreq(field, t)).ToList();
         var idf = frequencies.Max(df => Math.Log(1 + ((_documents - df + 0.5) / (df + 0.5))));
         return frequencies.All(df => df == 0) ? idf * 0.5 : idf;
+    }
+
+    /// <summary>
+    /// Document frequency, cached: the index never changes, and each lookup on the reader builds a terms
+    /// enumerator per segment (most of a match's allocations before this cache).
+    /// </summary>
+    private int DocFreq(string field, string term)
+    {
+        var key = (field, term);
+        if (_docFreq.TryGetValue(key, out var df)) return df;
+        if (_docFreq.Count > 200_000) _docFreq.Clear(); // bounded: questions bring endless new words
+        return _docFreq[key] = _reader.DocFreq(new Term(field, new BytesRef(term)));
     }
 
     /// <summary>Whether the index knows the word (folded Turkish or normalised Arabic); a stop word counts as known.</summary>
@@ -455,8 +469,8 @@ public sealed class KbIndex : IDisposable
         var folded = TextAnalysis.Terms(_analysis.IndexAnalyzer, TextAnalysis.TurkishFolded, word);
         var arabic = TextAnalysis.Terms(_analysis.IndexAnalyzer, TextAnalysis.Arabic, word);
         if (folded.Count == 0 || arabic.Count == 0) return true;
-        return folded.Any(t => _reader.DocFreq(new Term(TextAnalysis.TurkishFolded, new BytesRef(t.Term))) > 0)
-            || arabic.Any(t => _reader.DocFreq(new Term(TextAnalysis.Arabic, new BytesRef(t.Term))) > 0);
+        return folded.Any(t => DocFreq(TextAnalysis.TurkishFolded, t.Term) > 0)
+            || arabic.Any(t => DocFreq(TextAnalysis.Arabic, t.Term) > 0);
     }
 
     private static IEnumerable<string> Words(string text)
