@@ -81,11 +81,11 @@ public sealed class KbIndex : IDisposable
     private readonly List<Dictionary<string, HashSet<string>>> _vocabulary = [];
     private readonly NumericDocValues _entryOf;
     private readonly NumericDocValues _phrasingOf;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, Dictionary<string, string[]>> _phrasingTerms = new();
+    private readonly Dictionary<string, string[][]> _phrasingTerms = [];
     private readonly Dictionary<string, double[]> _phrasingWeight = [];
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _known = new(StringComparer.Ordinal);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Field, string Term), int> _docFreq = new();
-    private readonly int _documents;
+    private int _documents;
     private readonly Dictionary<string, Dictionary<string, int>> _entryFrequency = [];
 
     public KbIndex(KnowledgeBase knowledge, TextAnalysis analysis)
@@ -101,21 +101,26 @@ public sealed class KbIndex : IDisposable
             UseCompoundFile = false,
             MergePolicy = NoMergePolicy.NO_COMPOUND_FILES,
         };
+        // Phrasings are numbered up front (entry by entry), so each thread writes its own slots without locking.
+        var firstPhrasing = new int[knowledge.Entries.Count];
         foreach (var entry in knowledge.Entries)
         {
+            firstPhrasing[_ids.Count] = _documents;
+            _documents += entry.Texts.Values.Sum(t => t.Questions.Count + 1);
             _numbers[entry.Id] = _ids.Count;
             _ids.Add(entry.Id);
             _vocabulary.Add(CoverageFields.ToDictionary(f => f, _ => new HashSet<string>(StringComparer.Ordinal)));
         }
+        foreach (var field in CoverageFields) _phrasingTerms[field] = new string[_documents][];
         using (var writer = new IndexWriter(_directory, config))
         {
             // Entries are analysed and added on every core (the writer is thread-safe; each entry's vocabulary is its own).
-            var documents = 0;
             Parallel.For(0, knowledge.Entries.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, number =>
             {
                 var entry = knowledge.Entries[number];
                 var vocabulary = _vocabulary[number];
                 var words = new HashSet<string>(StringComparer.Ordinal);
+                var phrasingNumber = firstPhrasing[number];
                 foreach (var (_, text) in entry.Texts)
                 {
                     // The answer's words count as the entry's vocabulary (for confidence); only phrasings are searched.
@@ -123,7 +128,6 @@ public sealed class KbIndex : IDisposable
                     foreach (var phrasing in text.Questions.Prepend(text.Title))
                     {
                         var normalized = TextAnalysis.NormalizeText(phrasing);
-                        var phrasingNumber = Interlocked.Increment(ref documents) - 1;
                         var document = new Document
                         {
                             new NumericDocValuesField("entry", number),
@@ -136,10 +140,11 @@ public sealed class KbIndex : IDisposable
                         {
                             foreach (var term in terms[field]) vocabulary[field].Add(term);
                             document.Add(new Field(field, new ListTokenStream(tokens[field]), Searched));
+                            _phrasingTerms[field][phrasingNumber] = terms[field];
                         }
                         foreach (var word in normalized.Split(WordSeparators, StringSplitOptions.RemoveEmptyEntries)) words.Add(word);
-                        _phrasingTerms[phrasingNumber] = terms;
                         writer.AddDocument(document);
+                        phrasingNumber++;
                     }
                 }
                 // Character n-grams (for typos) once per entry, over its distinct words: far fewer tokens than per
@@ -152,7 +157,6 @@ public sealed class KbIndex : IDisposable
                 };
                 writer.AddDocument(grams);
             });
-            _documents = documents;
             writer.Commit();
         }
         // In how many entries each word occurs: "başvuru" is in many, "harç" in a few — the few make a topic.
@@ -173,7 +177,7 @@ public sealed class KbIndex : IDisposable
             var idf = new Dictionary<string, double>(StringComparer.Ordinal);
             for (var d = 0; d < _documents; d++)
             {
-                foreach (var term in _phrasingTerms[d][field])
+                foreach (var term in _phrasingTerms[field][d])
                 {
                     if (!idf.TryGetValue(term, out var w)) idf[term] = w = IdfOf(field, term);
                     totals[d] += w;
@@ -257,7 +261,7 @@ public sealed class KbIndex : IDisposable
         {
             var id = _ids[(int)_entryOf.Get(hit.Doc)];
             var phrasing = (int)_phrasingOf.Get(hit.Doc);
-            var sim = phrasing < 0 ? 0 : PhrasingSimilarity(positions, _phrasingTerms[phrasing][coverageField], _phrasingWeight[coverageField][phrasing]);
+            var sim = phrasing < 0 ? 0 : PhrasingSimilarity(positions, _phrasingTerms[coverageField][phrasing], _phrasingWeight[coverageField][phrasing]);
             if (sim > similarity.GetValueOrDefault(id)) similarity[id] = sim;
             var n = seen.GetValueOrDefault(id);
             seen[id] = n + 1;
