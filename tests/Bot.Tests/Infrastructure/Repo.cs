@@ -19,6 +19,24 @@ public static class Repo
     }
 }
 
+/// <summary>A test that reads the project's shared material (../shared beside the clone, as CI has it): skipped, with a message saying so, where it is absent.</summary>
+public sealed class SharedFactAttribute : Xunit.FactAttribute
+{
+    public SharedFactAttribute()
+    {
+        if (!Directory.Exists(Path.Combine(Repo.SharedFolder, "knowledge"))) Skip = $"{Repo.SharedFolder} not found (shared/ beside the clone): test skipped.";
+    }
+}
+
+/// <summary>A theory over the shared material; skipped like <see cref="SharedFactAttribute"/> where it is absent.</summary>
+public sealed class SharedTheoryAttribute : Xunit.TheoryAttribute
+{
+    public SharedTheoryAttribute()
+    {
+        if (!Directory.Exists(Path.Combine(Repo.SharedFolder, "knowledge"))) Skip = $"{Repo.SharedFolder} not found (shared/ beside the clone): test skipped.";
+    }
+}
+
 /// <summary>A temporary folder removed at the end of the test.</summary>
 public sealed class TempFolder : IDisposable
 {

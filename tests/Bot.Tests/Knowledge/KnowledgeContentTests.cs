@@ -19,7 +19,7 @@ public sealed partial class KnowledgeContentTests
         return topics;
     }
 
-    [Fact]
+    [SharedFact]
     public void Every_required_topic_has_an_entry_with_its_id_and_category_plus_greeting_and_thanks()
     {
         foreach (var (id, category) in RequiredTopics())
@@ -60,7 +60,7 @@ public sealed partial class KnowledgeContentTests
     }
 
     /// <summary>The evaluation sets measure how the bot generalises: none of their questions may be in the knowledge base.</summary>
-    [Theory]
+    [SharedTheory]
     [InlineData("shared/knowledge/faq-devset.tsv")]
     [InlineData("tests/Bot.Tests/Knowledge/kb-tuning.tsv")]
     public void No_evaluation_question_is_copied_into_the_knowledge_base(string set)
