@@ -70,8 +70,8 @@ public sealed class KbIndex : IDisposable
         [TextAnalysis.NGrams] = 0.15f,
     };
 
-    private readonly RAMDirectory _directory = new();
-    private readonly DirectoryReader _reader;
+    private readonly RAMDirectory[] _directories;
+    private readonly IndexReader _reader;
     private readonly IndexSearcher _searcher;
     private readonly TextAnalysis _analysis;
     private static readonly string[] CoverageFields = [TextAnalysis.TurkishFolded, TextAnalysis.Arabic];
@@ -79,12 +79,12 @@ public sealed class KbIndex : IDisposable
     private readonly Dictionary<string, int> _numbers = new(StringComparer.Ordinal);
     private readonly HashSet<string> _smallTalk;
     private readonly List<Dictionary<string, HashSet<string>>> _vocabulary = [];
-    private readonly NumericDocValues _entryOf;
-    private readonly NumericDocValues _phrasingOf;
+    private readonly int[] _entryOf;
+    private readonly int[] _phrasingOf;
     private readonly Dictionary<string, string[][]> _phrasingTerms = [];
     private readonly Dictionary<string, double[]> _phrasingWeight = [];
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _known = new(StringComparer.Ordinal);
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Field, string Term), int> _docFreq = new();
+    private readonly Dictionary<string, Dictionary<string, int>> _termDocs = [];
     private int _documents;
     private readonly Dictionary<string, Dictionary<string, int>> _entryFrequency = [];
 
@@ -92,15 +92,6 @@ public sealed class KbIndex : IDisposable
     {
         _analysis = analysis;
         _smallTalk = knowledge.Entries.Where(e => e.Category == KbEntry.SmallTalk).Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
-        var config = new IndexWriterConfig(TextAnalysis.Version, analysis.IndexAnalyzer)
-        {
-            Similarity = new BM25Similarity(),
-            RAMBufferSizeMB = 256,
-            OpenMode = OpenMode.CREATE,
-            // In memory, packing segments into compound files and merging them only copies bytes: skip both.
-            UseCompoundFile = false,
-            MergePolicy = NoMergePolicy.NO_COMPOUND_FILES,
-        };
         // Phrasings are numbered up front (entry by entry), so each thread writes its own slots without locking.
         var firstPhrasing = new int[knowledge.Entries.Count];
         foreach (var entry in knowledge.Entries)
@@ -112,10 +103,32 @@ public sealed class KbIndex : IDisposable
             _vocabulary.Add(CoverageFields.ToDictionary(f => f, _ => new HashSet<string>(StringComparer.Ordinal)));
         }
         foreach (var field in CoverageFields) _phrasingTerms[field] = new string[_documents][];
-        using (var writer = new IndexWriter(_directory, config))
+
+        // One in-memory index per core, each written by one thread in order, read together through a MultiReader:
+        // no contention between writers, and a document's entry and phrasing are plain arrays in insertion order.
+        var parts = Math.Max(1, Math.Min(Environment.ProcessorCount, knowledge.Entries.Count));
+        var groups = Enumerable.Range(0, parts)
+            .Select(p => Enumerable.Range(0, knowledge.Entries.Count).Where(n => n % parts == p).ToList()).ToList();
+        var partEntries = new List<int>[parts];
+        var partPhrasings = new List<int>[parts];
+        _directories = new RAMDirectory[parts];
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
         {
-            // Entries are analysed and added on every core (the writer is thread-safe; each entry's vocabulary is its own).
-            Parallel.For(0, knowledge.Entries.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, number =>
+            var entries = partEntries[part] = [];
+            var phrasings = partPhrasings[part] = [];
+            var directory = _directories[part] = new RAMDirectory();
+            var config = new IndexWriterConfig(TextAnalysis.Version, analysis.IndexAnalyzer)
+            {
+                Similarity = new BM25Similarity(),
+                RAMBufferSizeMB = 512,
+                OpenMode = OpenMode.CREATE,
+                // In memory, packing segments into compound files and merging them only copies bytes: skip both.
+                UseCompoundFile = false,
+                MergePolicy = NoMergePolicy.NO_COMPOUND_FILES,
+                MaxThreadStates = 1,
+            };
+            using var writer = new IndexWriter(directory, config);
+            foreach (var number in groups[part])
             {
                 var entry = knowledge.Entries[number];
                 var vocabulary = _vocabulary[number];
@@ -128,12 +141,7 @@ public sealed class KbIndex : IDisposable
                     foreach (var phrasing in text.Questions.Prepend(text.Title))
                     {
                         var normalized = TextAnalysis.NormalizeText(phrasing);
-                        var document = new Document
-                        {
-                            new NumericDocValuesField("entry", number),
-                            new NumericDocValuesField("phrasing", phrasingNumber),
-                            new Field(TextAnalysis.Turkish, normalized, Searched),
-                        };
+                        var document = new Document { new Field(TextAnalysis.Turkish, normalized, Searched) };
                         // The coverage fields are analysed once: the same tokens feed the vocabulary and the index.
                         var (terms, tokens) = Analyse(normalized);
                         foreach (var field in CoverageFields)
@@ -144,49 +152,51 @@ public sealed class KbIndex : IDisposable
                         }
                         foreach (var word in normalized.Split(WordSeparators, StringSplitOptions.RemoveEmptyEntries)) words.Add(word);
                         writer.AddDocument(document);
-                        phrasingNumber++;
+                        entries.Add(number);
+                        phrasings.Add(phrasingNumber++);
                     }
                 }
                 // Character n-grams (for typos) once per entry, over its distinct words: far fewer tokens than per
                 // phrasing, and a typo's hit still points to the entry.
-                var grams = new Document
-                {
-                    new NumericDocValuesField("entry", number),
-                    new NumericDocValuesField("phrasing", -1),
-                    new Field(TextAnalysis.NGrams, string.Join(' ', words), Searched),
-                };
-                writer.AddDocument(grams);
-            });
+                writer.AddDocument(new Document { new Field(TextAnalysis.NGrams, string.Join(' ', words), Searched) });
+                entries.Add(number);
+                phrasings.Add(-1);
+            }
             writer.Commit();
-        }
+        });
+        _entryOf = partEntries.SelectMany(e => e).ToArray();
+        _phrasingOf = partPhrasings.SelectMany(p => p).ToArray();
         // In how many entries each word occurs: "başvuru" is in many, "harç" in a few — the few make a topic.
-        foreach (var field in CoverageFields)
+        Parallel.ForEach(CoverageFields, field =>
         {
             var frequency = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (var vocabulary in _vocabulary)
             {
                 foreach (var term in vocabulary[field]) frequency[term] = frequency.GetValueOrDefault(term) + 1;
             }
-            _entryFrequency[field] = frequency;
-        }
-        _reader = DirectoryReader.Open(_directory);
-        // Each phrasing's total word weight (idf), for the phrasing similarity.
+            lock (_entryFrequency) _entryFrequency[field] = frequency;
+        });
+        _reader = new MultiReader(_directories.Select(d => (IndexReader)DirectoryReader.Open(d)).ToArray(), closeSubReaders: true);
+        // Document frequencies of the coverage fields, counted exactly from the phrasings' term sets (these fields hold
+        // nothing else), then each phrasing's total word weight (idf) for the phrasing similarity.
         Parallel.ForEach(CoverageFields, field =>
         {
+            var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var terms in _phrasingTerms[field])
+            {
+                foreach (var term in terms) counts[term] = counts.GetValueOrDefault(term) + 1;
+            }
             var totals = new double[_documents];
-            var idf = new Dictionary<string, double>(StringComparer.Ordinal);
             for (var d = 0; d < _documents; d++)
             {
-                foreach (var term in _phrasingTerms[field][d])
-                {
-                    if (!idf.TryGetValue(term, out var w)) idf[term] = w = IdfOf(field, term);
-                    totals[d] += w;
-                }
+                foreach (var term in _phrasingTerms[field][d]) totals[d] += Idf(counts[term]);
             }
-            lock (_phrasingWeight) _phrasingWeight[field] = totals;
+            lock (_termDocs)
+            {
+                _termDocs[field] = counts;
+                _phrasingWeight[field] = totals;
+            }
         });
-        _entryOf = MultiDocValues.GetNumericValues(_reader, "entry");
-        _phrasingOf = MultiDocValues.GetNumericValues(_reader, "phrasing");
         _searcher = new IndexSearcher(_reader) { Similarity = new BM25Similarity() };
     }
 
@@ -259,8 +269,8 @@ public sealed class KbIndex : IDisposable
         var similarity = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var hit in hits)
         {
-            var id = _ids[(int)_entryOf.Get(hit.Doc)];
-            var phrasing = (int)_phrasingOf.Get(hit.Doc);
+            var id = _ids[_entryOf[hit.Doc]];
+            var phrasing = _phrasingOf[hit.Doc];
             var sim = phrasing < 0 ? 0 : PhrasingSimilarity(positions, _phrasingTerms[coverageField][phrasing], _phrasingWeight[coverageField][phrasing]);
             if (sim > similarity.GetValueOrDefault(id)) similarity[id] = sim;
             var n = seen.GetValueOrDefault(id);
@@ -395,12 +405,7 @@ public sealed class KbIndex : IDisposable
         return 2 * shared / (question + Math.Max(phrasingWeight, shared));
     }
 
-    /// <summary>Idf at build time (read directly: the query-time cache would only fill up with every indexed word).</summary>
-    private double IdfOf(string field, string term)
-    {
-        var df = _reader.DocFreq(new Term(field, new BytesRef(term)));
-        return Math.Log(1 + ((_documents - df + 0.5) / (df + 0.5)));
-    }
+
 
     /// <summary>
     /// How close a question word is to the entry's nearest word (Dice coefficient of character bigrams, counted from
@@ -444,21 +449,14 @@ public sealed class KbIndex : IDisposable
     private double Weight(string field, IEnumerable<string> terms)
     {
         var frequencies = terms.Select(t => DocFreq(field, t)).ToList();
-        var idf = frequencies.Max(df => Math.Log(1 + ((_documents - df + 0.5) / (df + 0.5))));
+        var idf = frequencies.Max(Idf);
         return frequencies.All(df => df == 0) ? idf * 0.5 : idf;
     }
 
-    /// <summary>
-    /// Document frequency, cached: the index never changes, and each lookup on the reader builds a terms
-    /// enumerator per segment (most of a match's allocations before this cache).
-    /// </summary>
-    private int DocFreq(string field, string term)
-    {
-        var key = (field, term);
-        if (_docFreq.TryGetValue(key, out var df)) return df;
-        if (_docFreq.Count > 200_000) _docFreq.Clear(); // bounded: questions bring endless new words
-        return _docFreq[key] = _reader.DocFreq(new Term(field, new BytesRef(term)));
-    }
+    /// <summary>Document frequency of a word in a coverage field (an exact table built with the index).</summary>
+    private int DocFreq(string field, string term) => _termDocs[field].GetValueOrDefault(term);
+
+    private double Idf(int df) => Math.Log(1 + ((_documents - df + 0.5) / (df + 0.5)));
 
     /// <summary>Whether the index knows the word (folded Turkish or normalised Arabic); a stop word counts as known.</summary>
     private bool Known(string word)
@@ -505,7 +503,7 @@ public sealed class KbIndex : IDisposable
     public void Dispose()
     {
         _reader.Dispose();
-        _directory.Dispose();
+        foreach (var directory in _directories) directory.Dispose();
     }
 }
 
