@@ -36,6 +36,7 @@ public sealed class TextAnalysis : IDisposable
     public const string NGrams = "ng";
     public static readonly IReadOnlyList<string> Fields = [Turkish, TurkishFolded, Arabic, NGrams];
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _stems = new(StringComparer.Ordinal);
     private readonly CharArraySet _turkishStops;
     private readonly CharArraySet _foldedStops;
     private readonly CharArraySet _arabicStops;
@@ -142,7 +143,7 @@ public sealed class TextAnalysis : IDisposable
     {
         var source = new StandardTokenizer(Version, reader);
         var stream = WithSynonyms(TurkishPrefix(source, _turkishStops), synonyms);
-        return new TokenStreamComponents(source, new SnowballFilter(stream, new TurkishStemmer()));
+        return new TokenStreamComponents(source, new CachedTurkishStemFilter(stream, _stems));
     }
 
     private TokenStreamComponents FoldedChain(TextReader reader, SynonymMap? synonyms)
@@ -239,5 +240,42 @@ public sealed class TextAnalysis : IDisposable
         if (!File.Exists(file)) return [];
         var groups = new DeserializerBuilder().Build().Deserialize<List<List<string>>>(File.ReadAllText(file)) ?? [];
         return groups.Where(g => g.Count > 1).Select(g => (IReadOnlyList<string>)g).ToList();
+    }
+}
+
+/// <summary>
+/// Lucene's Snowball Turkish stemmer with its results remembered per word: the stemmer is the costliest step of
+/// indexing, and the same words recur across phrasings and questions. The stems are the stemmer's own.
+/// </summary>
+internal sealed class CachedTurkishStemFilter : TokenFilter
+{
+    private const int MaxCached = 200_000;
+    private readonly TurkishStemmer _stemmer = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _cache;
+    private readonly ICharTermAttribute _term;
+    private readonly Lucene.Net.Analysis.TokenAttributes.IKeywordAttribute _keyword;
+
+    public CachedTurkishStemFilter(TokenStream input, System.Collections.Concurrent.ConcurrentDictionary<string, string> cache) : base(input)
+    {
+        _cache = cache;
+        _term = AddAttribute<ICharTermAttribute>();
+        _keyword = AddAttribute<Lucene.Net.Analysis.TokenAttributes.IKeywordAttribute>();
+    }
+
+    public override bool IncrementToken()
+    {
+        if (!m_input.IncrementToken()) return false;
+        if (_keyword.IsKeyword) return true;
+        var word = _term.ToString();
+        if (!_cache.TryGetValue(word, out var stem))
+        {
+            _stemmer.SetCurrent(word);
+            _stemmer.Stem();
+            stem = _stemmer.Current;
+            if (_cache.Count > MaxCached) _cache.Clear(); // bounded: questions bring endless new words
+            _cache[word] = stem;
+        }
+        _term.SetEmpty().Append(stem);
+        return true;
     }
 }
