@@ -17,16 +17,6 @@ public static class KbCommands
     {
         var knowledge = KnowledgeBase.Load(paths.Localization);
         var problems = knowledge.Problems.ToList();
-        foreach (var entry in knowledge.Entries)
-        {
-            foreach (var language in Language.All.Where(l => !entry.Texts.ContainsKey(l)))
-            {
-                if (!problems.Any(p => p.File.Contains(entry.Id, StringComparison.Ordinal) && p.Message.Contains($"'{language}'", StringComparison.Ordinal)))
-                {
-                    problems.Add(new ContentProblem(entry.Id, $"missing translation: no '{language}' section"));
-                }
-            }
-        }
         try
         {
             using var analysis = TextAnalysis.Load(paths.Localization);

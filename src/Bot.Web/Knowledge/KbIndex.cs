@@ -61,6 +61,7 @@ public sealed class KbIndex : IDisposable
         type.Freeze();
         return type;
     }
+
     private static readonly char[] WordSeparators = [' ', ',', '.', '?', '!', ':', ';', '\'', '"', '(', ')', '\u061F', '\u060C', '\n', '\t'];
     private static readonly Dictionary<string, float> FieldBoosts = new()
     {
