@@ -39,7 +39,7 @@ public static class BotApplication
         services.AddBotPrivacy(configuration, paths.Root);
         services.AddBotContent();
         services.AddBotConversation();
-        services.AddBotChannels();
+        services.AddBotChannels(configuration);
         services.AddBotHealth();
         services.AddProblemDetails();
         return builder;
@@ -52,6 +52,7 @@ public static class BotApplication
         app.UseStatusCodePages();
         app.MapBotHealth();
         app.MapWebChat();
+        app.MapTelegram();
         return app;
     }
 
@@ -166,9 +167,10 @@ public static class BotApplication
         return services;
     }
 
-    private static IServiceCollection AddBotChannels(this IServiceCollection services)
+    private static IServiceCollection AddBotChannels(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<TelegramOptions>(TelegramOptions.Section);
+        services.AddTelegram(configuration);
         services.AddValidatedOptions<TwilioOptions>(TwilioOptions.Section);
         services.AddSingleton<WebChatAdapter>();
         return services;

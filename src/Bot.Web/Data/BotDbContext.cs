@@ -15,6 +15,7 @@ public abstract class BotDbContext(DbContextOptions options) : DbContext(options
     public DbSet<AppSecret> Secrets => Set<AppSecret>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<Feedback.UnansweredQuestion> Unanswered => Set<Feedback.UnansweredQuestion>();
+    public DbSet<InboundUpdate> Inbound => Set<InboundUpdate>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -40,6 +41,15 @@ public abstract class BotDbContext(DbContextOptions options) : DbContext(options
             e.Property(x => x.Name).HasMaxLength(100);
         });
         modelBuilder.Entity<DataProtectionKey>(e => e.ToTable("data_protection_keys"));
+        modelBuilder.Entity<InboundUpdate>(e =>
+        {
+            e.ToTable("inbound_updates");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Channel).HasMaxLength(32);
+            e.Property(x => x.ExternalId).HasMaxLength(64);
+            e.HasIndex(x => new { x.Channel, x.ExternalId }).IsUnique();
+            e.HasIndex(x => new { x.Status, x.Id });
+        });
         modelBuilder.Entity<Feedback.UnansweredQuestion>(e =>
         {
             e.ToTable("unanswered_questions");

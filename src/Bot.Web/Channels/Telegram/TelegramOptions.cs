@@ -1,3 +1,7 @@
+using System.Text.RegularExpressions;
+using Bot.Web.Configuration;
+using Microsoft.Extensions.Options;
+
 namespace Bot.Web.Channels.Telegram;
 
 public enum TelegramMode
@@ -26,4 +30,33 @@ public sealed class TelegramOptions
     public string WebhookUrl { get; set; } = "";
 
     public bool Enabled => !string.IsNullOrWhiteSpace(BotToken);
+}
+
+internal sealed partial class TelegramOptionsValidator : IValidateOptions<TelegramOptions>
+{
+    public ValidateOptionsResult Validate(string? name, TelegramOptions options)
+    {
+        if (!options.Enabled) return ValidateOptionsResult.Success;
+        var errors = new OptionErrors(TelegramOptions.Section);
+        errors.Require(Token().IsMatch(options.BotToken), "BotToken", "must look like 123456:ABC-DEF… (the token from @BotFather).");
+        errors.Require(Uri.TryCreate(options.ApiBaseUrl, UriKind.Absolute, out var api) && api.Scheme is "http" or "https",
+            "ApiBaseUrl", "must be an absolute http(s) URL.");
+        if (options.Mode == TelegramMode.Webhook)
+        {
+            errors.Require(Secret().IsMatch(options.WebhookSecret), "WebhookSecret",
+                "must be 1-256 characters of A-Z a-z 0-9 _ - in Webhook mode (Telegram sends it back on every call).");
+        }
+        if (options.WebhookUrl.Length > 0)
+        {
+            errors.Require(Uri.TryCreate(options.WebhookUrl, UriKind.Absolute, out var url) && url.Scheme == "https",
+                "WebhookUrl", "must be an absolute https URL (Telegram calls webhooks over HTTPS only).");
+        }
+        return errors.Result();
+    }
+
+    [GeneratedRegex("^[0-9]{3,}:[A-Za-z0-9_-]{10,}$")]
+    private static partial Regex Token();
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,256}$")]
+    private static partial Regex Secret();
 }

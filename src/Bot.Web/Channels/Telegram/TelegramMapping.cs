@@ -1,0 +1,114 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Bot.Schema;
+using Telegram.Bot.Types;
+using Telegram.Bot.Types.Enums;
+using Telegram.Bot.Types.ReplyMarkups;
+
+namespace Bot.Web.Channels.Telegram;
+
+/// <summary>What the bot takes from one Telegram update (private chats only).</summary>
+public sealed record TelegramInbound(long ChatId, string? Text, string? CallbackQueryId, string? LanguageCode, TelegramMembership? Membership);
+
+public enum TelegramMembership
+{
+    Blocked,
+    Unblocked,
+}
+
+/// <summary>Pure translation between Telegram updates and Bot Builder activities.</summary>
+public static class TelegramMapping
+{
+    public const int MaxMessageLength = 4096;
+    public const int MaxCallbackDataBytes = 64;
+    public const string EventBlocked = "subscription/blocked";
+    public const string EventUnblocked = "subscription/unblocked";
+
+    /// <summary>The part of an update the bot handles, or null for an update type it ignores (answered 200, dropped).</summary>
+    public static TelegramInbound? ToInbound(Update update) => update switch
+    {
+        { Message: { Chat.Type: ChatType.Private } m } when m.Text is not null || m.Caption is not null || m.Type != MessageType.Text =>
+            new TelegramInbound(m.Chat.Id, m.Text ?? m.Caption ?? "", null, m.From?.LanguageCode, null),
+        { CallbackQuery: { Message.Chat.Type: ChatType.Private } q } =>
+            new TelegramInbound(q.Message!.Chat.Id, q.Data ?? "", q.Id, q.From.LanguageCode, null),
+        { MyChatMember: { Chat.Type: ChatType.Private } c } when c.NewChatMember.Status is ChatMemberStatus.Kicked =>
+            new TelegramInbound(c.Chat.Id, null, null, c.From.LanguageCode, TelegramMembership.Blocked),
+        { MyChatMember: { Chat.Type: ChatType.Private } c } when c.NewChatMember.Status is ChatMemberStatus.Member =>
+            new TelegramInbound(c.Chat.Id, null, null, c.From.LanguageCode, TelegramMembership.Unblocked),
+        _ => null,
+    };
+
+    /// <summary>The activity for an inbound update; ids are the pseudonymous user id, never the chat id.</summary>
+    public static Activity ToActivity(TelegramInbound inbound, long updateId, string userId, DateTimeOffset now)
+    {
+        var activity = new Activity
+        {
+            Id = updateId.ToString(CultureInfo.InvariantCulture),
+            ChannelId = TelegramAdapter.ChannelId,
+            ServiceUrl = "telegram:",
+            Conversation = new ConversationAccount(id: userId),
+            From = new ChannelAccount(id: userId),
+            Recipient = new ChannelAccount(id: "bot"),
+            Timestamp = now,
+        };
+        if (inbound.Membership is { } membership)
+        {
+            activity.Type = ActivityTypes.Event;
+            activity.Name = membership == TelegramMembership.Blocked ? EventBlocked : EventUnblocked;
+            return activity;
+        }
+        activity.Type = ActivityTypes.Message;
+        var text = inbound.Text ?? "";
+        // Commands: "/menu@SegBot" → "/menu"; /start opens the welcome (the menu), /lang asks for the language.
+        if (text.StartsWith('/'))
+        {
+            var command = text.Split(' ', '@')[0].ToLowerInvariant();
+            text = command switch
+            {
+                "/start" or "/menu" => "/menu",
+                "/lang" => "menu:language",
+                _ => text,
+            };
+        }
+        activity.Text = text;
+        if (inbound.CallbackQueryId is not null) activity.Value = text;
+        return activity;
+    }
+
+    /// <summary>Splits a text into Telegram messages: at paragraph breaks, else line breaks, else spaces, else hard.</summary>
+    public static IReadOnlyList<string> Split(string text, int max = MaxMessageLength)
+    {
+        var parts = new List<string>();
+        var rest = text.Trim();
+        while (rest.Length > max)
+        {
+            var cut = LastBreak(rest, max, "\n\n");
+            if (cut <= 0) cut = LastBreak(rest, max, "\n");
+            if (cut <= 0) cut = LastBreak(rest, max, " ");
+            if (cut <= 0) cut = char.IsHighSurrogate(rest[max - 1]) ? max - 1 : max;
+            parts.Add(rest[..cut].TrimEnd());
+            rest = rest[cut..].TrimStart();
+        }
+        if (rest.Length > 0 || parts.Count == 0) parts.Add(rest);
+        return parts;
+    }
+
+    private static int LastBreak(string text, int max, string separator)
+    {
+        var at = text.LastIndexOf(separator, max - 1, StringComparison.Ordinal);
+        return at > max / 4 ? at : -1;
+    }
+
+    /// <summary>Suggested actions as an inline keyboard, one button per row; values too long for callback data are replaced by <paramref name="shorten"/>.</summary>
+    public static InlineKeyboardMarkup? Keyboard(IMessageActivity activity, Func<string, string> shorten)
+    {
+        var actions = activity.SuggestedActions?.Actions;
+        if (actions is null || actions.Count == 0) return null;
+        return new InlineKeyboardMarkup(actions.Select(a =>
+        {
+            var value = a.Value?.ToString() ?? a.Title;
+            var data = Encoding.UTF8.GetByteCount(value) <= MaxCallbackDataBytes ? value : shorten(value);
+            return new[] { InlineKeyboardButton.WithCallbackData(a.Title, data) };
+        }));
+    }
+}

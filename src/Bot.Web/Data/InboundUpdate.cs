@@ -1,0 +1,25 @@
+namespace Bot.Web.Data;
+
+/// <summary>
+/// An update received from a channel, kept until its turn has run: the row is written before the webhook answers,
+/// so a redelivery (same channel and external id) is recognised and processed once, and an update received just
+/// before a crash is processed after the restart. The payload (which holds the message) is cleared once handled.
+/// </summary>
+public sealed class InboundUpdate
+{
+    public long Id { get; set; }
+    public required string Channel { get; set; }
+    public required string ExternalId { get; set; }
+    public string? Payload { get; set; }
+    public InboundStatus Status { get; set; }
+    public int Attempts { get; set; }
+    public DateTimeOffset ReceivedAt { get; set; }
+    public DateTimeOffset? HandledAt { get; set; }
+}
+
+public enum InboundStatus
+{
+    Pending = 0,
+    Handled = 1,
+    Failed = 2,
+}

@@ -1,0 +1,85 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Bot.Tests.Channels.Telegram;
+
+/// <summary>
+/// A fake Telegram Bot API on 127.0.0.1: records every call (<c>POST /bot{token}/{method}</c> with its JSON body)
+/// and answers like Telegram, or with a queued failure (status and body) for a method.
+/// </summary>
+public sealed class FakeTelegramApi : IAsyncDisposable
+{
+    public const string Token = "123456:TESTTOKEN_abcdefgh";
+    private readonly WebApplication _app;
+    private int _messageId = 100;
+
+    public ConcurrentQueue<(string Method, JsonElement Body)> Calls { get; } = new();
+    public ConcurrentDictionary<string, ConcurrentQueue<(int Status, string Body)>> Failures { get; } = new();
+
+    private FakeTelegramApi(WebApplication app) => _app = app;
+
+    public string BaseUrl => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
+    public static async Task<FakeTelegramApi> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var fake = new FakeTelegramApi(app);
+        app.MapPost("/bot{token}/{method}", fake.Handle);
+        await app.StartAsync();
+        return fake;
+    }
+
+    private async Task<IResult> Handle(string token, string method, HttpRequest request)
+    {
+        using var document = await JsonDocument.ParseAsync(request.Body);
+        var body = document.RootElement.Clone();
+        Calls.Enqueue((method, body));
+        if (token != Token) return Results.Json(new { ok = false, error_code = 401, description = "Unauthorized" }, statusCode: 401);
+        if (Failures.TryGetValue(method, out var queue) && queue.TryDequeue(out var failure))
+        {
+            return Results.Content(failure.Body, "application/json", statusCode: failure.Status);
+        }
+        return method switch
+        {
+            "sendMessage" => Results.Json(new
+            {
+                ok = true,
+                result = new
+                {
+                    message_id = Interlocked.Increment(ref _messageId),
+                    date = 1764000000,
+                    chat = new { id = body.GetProperty("chat_id").GetInt64(), type = "private" },
+                    text = body.GetProperty("text").GetString(),
+                },
+            }),
+            _ => Results.Json(new { ok = true, result = true }),
+        };
+    }
+
+    public IReadOnlyList<JsonElement> Sent(string method, long? chatId = null) =>
+        Calls.Where(c => c.Method == method && (chatId is null || (c.Body.TryGetProperty("chat_id", out var id) && id.GetInt64() == chatId)))
+            .Select(c => c.Body).ToList();
+
+    /// <summary>Waits until <paramref name="done"/> holds (turns run after the webhook has answered).</summary>
+    public async Task WaitForAsync(Func<FakeTelegramApi, bool> done, int seconds = 15)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!done(this) && DateTime.UtcNow < deadline) await Task.Delay(50);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

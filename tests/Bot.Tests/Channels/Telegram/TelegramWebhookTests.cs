@@ -1,0 +1,178 @@
+using System.Net;
+using System.Text;
+using Bot.Tests.Infrastructure;
+using Bot.Web.Channels.Telegram;
+using Bot.Web.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+
+namespace Bot.Tests.Channels.Telegram;
+
+/// <summary>The real host receiving Telegram webhook posts (payloads in fixtures/), replying through a fake Bot API.</summary>
+public sealed class TelegramWebhookTests : IAsyncLifetime
+{
+    private const string Secret = "test-secret_123";
+    private readonly TempFolder _data = new();
+    private FakeTelegramApi _api = null!;
+    private BotHost _host = null!;
+
+    public async Task InitializeAsync()
+    {
+        _api = await FakeTelegramApi.StartAsync();
+        _host = await BotHost.StartSqliteAsync(_data.Path, extra: new Dictionary<string, string?>
+        {
+            ["Telegram:BotToken"] = FakeTelegramApi.Token,
+            ["Telegram:WebhookSecret"] = Secret,
+            ["Telegram:ApiBaseUrl"] = _api.BaseUrl,
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        await _api.DisposeAsync();
+        _data.Dispose();
+    }
+
+    private static string Fixture(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Channels", "Telegram", "fixtures", name));
+
+    private async Task<HttpStatusCode> PostAsync(string body, string? secret = Secret)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/telegram") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        if (secret is not null) request.Headers.Add(TelegramWebhook.SecretHeader, secret);
+        using var response = await _host.Client.SendAsync(request);
+        return response.StatusCode;
+    }
+
+    public static TheoryData<string, string?, HttpStatusCode, long?> Rows => new()
+    {
+        // fixture, secret sent, expected HTTP status, chat the bot must answer (null: nothing may be sent)
+        { "text-tr.json", Secret, HttpStatusCode.OK, 1001 },
+        { "text-ar.json", Secret, HttpStatusCode.OK, 1002 },
+        { "callback-lang.json", Secret, HttpStatusCode.OK, 1003 },
+        { "start.json", Secret, HttpStatusCode.OK, 1004 },
+        { "channel-post.json", Secret, HttpStatusCode.OK, null },
+        { "group-message.json", Secret, HttpStatusCode.OK, null },
+        { "text-tr.json", "wrong-secret", HttpStatusCode.Unauthorized, null },
+        { "text-tr.json", null, HttpStatusCode.Unauthorized, null },
+        { "malformed.json", Secret, HttpStatusCode.BadRequest, null },
+        { "not-an-update.json", Secret, HttpStatusCode.BadRequest, null },
+    };
+
+    [Theory]
+    [MemberData(nameof(Rows))]
+    public async Task Incoming_updates_are_checked_parsed_and_answered(string fixture, string? secret, HttpStatusCode status, long? answeredChat)
+    {
+        Assert.Equal(status, await PostAsync(Fixture(fixture), secret));
+        if (answeredChat is { } chat)
+        {
+            await _api.WaitForAsync(api => api.Sent("sendMessage", chat).Count > 0);
+            Assert.NotEmpty(_api.Sent("sendMessage", chat));
+        }
+        else
+        {
+            await Task.Delay(500);
+            Assert.Empty(_api.Sent("sendMessage"));
+            await using var db = await _host.Services.GetRequiredService<IDbContextFactory<BotDbContext>>().CreateDbContextAsync();
+            Assert.Equal(0, await db.Inbound.CountAsync());
+        }
+    }
+
+    [Fact]
+    public async Task A_Turkish_question_is_answered_in_Turkish_with_an_inline_keyboard_and_typing_first()
+    {
+        await PostAsync(Fixture("text-tr.json"));
+        await _api.WaitForAsync(api => api.Sent("sendMessage", 1001).Count >= 2);
+        var messages = _api.Sent("sendMessage", 1001);
+        Assert.StartsWith("Merhaba! Ben Türk Kızılay", messages[0].GetProperty("text").GetString(), StringComparison.Ordinal);
+        var answer = messages[^1];
+        Assert.Contains("belge", answer.GetProperty("text").GetString(), StringComparison.OrdinalIgnoreCase);
+        var keyboard = answer.GetProperty("reply_markup").GetProperty("inline_keyboard");
+        var buttons = keyboard.EnumerateArray().SelectMany(row => row.EnumerateArray()).ToList();
+        Assert.Contains(buttons, b => b.GetProperty("text").GetString() == "Menü" && b.GetProperty("callback_data").GetString() == "menu");
+        Assert.All(buttons, b => Assert.InRange(Encoding.UTF8.GetByteCount(b.GetProperty("callback_data").GetString()!), 1, 64));
+        Assert.Equal("typing", _api.Sent("sendChatAction", 1001)[0].GetProperty("action").GetString());
+    }
+
+    [Fact]
+    public async Task An_Arabic_question_is_answered_in_Arabic()
+    {
+        await PostAsync(Fixture("text-ar.json"));
+        await _api.WaitForAsync(api => api.Sent("sendMessage", 1002).Count >= 2);
+        var text = _api.Sent("sendMessage", 1002)[^1].GetProperty("text").GetString()!;
+        Assert.Contains("إذن العمل", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Every_callback_query_is_answered_and_its_data_is_the_users_choice()
+    {
+        await PostAsync(Fixture("callback-lang.json"));
+        await _api.WaitForAsync(api => api.Sent("sendMessage", 1003).Count > 0);
+        Assert.Equal("cbq-77", Assert.Single(_api.Sent("answerCallbackQuery")).GetProperty("callback_query_id").GetString());
+        Assert.Equal("حسناً، سنتابع بالعربية.", _api.Sent("sendMessage", 1003)[0].GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public async Task A_redelivered_update_is_processed_once_even_in_parallel()
+    {
+        var body = Fixture("text-tr.json");
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => PostAsync(body)));
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
+        await _api.WaitForAsync(api => api.Sent("sendMessage", 1001).Count >= 2);
+        await Task.Delay(700);
+        Assert.Equal(2, _api.Sent("sendMessage", 1001).Count); // greeting + answer, once
+        await using var db = await _host.Services.GetRequiredService<IDbContextFactory<BotDbContext>>().CreateDbContextAsync();
+        var row = await db.Inbound.SingleAsync();
+        Assert.Equal(InboundStatus.Handled, row.Status);
+        Assert.Null(row.Payload); // the message is not kept once handled
+    }
+
+    [Fact]
+    public async Task The_dedupe_survives_a_restart()
+    {
+        await PostAsync(Fixture("start.json"));
+        await _api.WaitForAsync(api => api.Sent("sendMessage", 1004).Count > 0);
+        var sent = _api.Sent("sendMessage", 1004).Count;
+        await _host.DisposeAsync();
+        _host = await BotHost.StartSqliteAsync(_data.Path, extra: new Dictionary<string, string?>
+        {
+            ["Telegram:BotToken"] = FakeTelegramApi.Token,
+            ["Telegram:WebhookSecret"] = Secret,
+            ["Telegram:ApiBaseUrl"] = _api.BaseUrl,
+        });
+        Assert.Equal(HttpStatusCode.OK, await PostAsync(Fixture("start.json")));
+        await Task.Delay(700);
+        Assert.Equal(sent, _api.Sent("sendMessage", 1004).Count);
+    }
+}
+
+public sealed class TelegramMappingTests
+{
+    [Fact]
+    public void Long_text_is_split_at_paragraphs_and_never_over_4096()
+    {
+        var paragraph = string.Join(' ', Enumerable.Repeat("kelime", 300)); // ~2,100 characters
+        var text = string.Join("\n\n", paragraph, paragraph, paragraph);
+        var parts = TelegramMapping.Split(text);
+        Assert.Equal(3, parts.Count);
+        Assert.All(parts, p => Assert.Equal(paragraph, p));
+        var unbroken = new string('x', 9000);
+        Assert.All(TelegramMapping.Split(unbroken), p => Assert.InRange(p.Length, 1, 4096));
+        Assert.Equal(9000, TelegramMapping.Split(unbroken).Sum(p => p.Length));
+    }
+
+    [Fact]
+    public void Callback_data_over_64_bytes_is_replaced_by_a_short_token()
+    {
+        var reply = Microsoft.Bot.Builder.MessageFactory.Text("x");
+        var longValue = "kb:" + new string('ş', 40); // 83 bytes in UTF-8
+        reply.SuggestedActions = new Microsoft.Bot.Schema.SuggestedActions
+        {
+            Actions = [new Microsoft.Bot.Schema.CardAction("imBack", "A", value: "menu"), new Microsoft.Bot.Schema.CardAction("imBack", "B", value: longValue)],
+        };
+        var keyboard = TelegramMapping.Keyboard(reply, v => "h:short")!;
+        var data = keyboard.InlineKeyboard.SelectMany(r => r).Select(b => b.CallbackData).ToList();
+        Assert.Equal(["menu", "h:short"], data);
+    }
+}
