@@ -20,6 +20,9 @@ public sealed class BotUser
     public required string ProtectedAddress { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset LastSeenAt { get; set; }
+
+    /// <summary>Since when the channel refuses to deliver to this user (blocked the bot); null when reachable.</summary>
+    public DateTimeOffset? UnreachableSince { get; set; }
 }
 
 /// <summary>Application secrets generated on first start (protected with Data Protection), e.g. the pseudonym key.</summary>

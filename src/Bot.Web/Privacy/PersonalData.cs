@@ -38,7 +38,9 @@ public sealed class UserDirectory(
         var id = await IdOfAsync(channel, address, ct);
         var now = clock.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var updated = await db.Users.Where(u => u.Id == id).ExecuteUpdateAsync(u => u.SetProperty(x => x.LastSeenAt, now), ct);
+        // Writing to the bot again means the channel delivers to this user again.
+        var updated = await db.Users.Where(u => u.Id == id)
+            .ExecuteUpdateAsync(u => u.SetProperty(x => x.LastSeenAt, now).SetProperty(x => x.UnreachableSince, (DateTimeOffset?)null), ct);
         if (updated == 0)
         {
             db.Users.Add(new BotUser
@@ -59,6 +61,20 @@ public sealed class UserDirectory(
             }
         }
         return id;
+    }
+
+    /// <summary>Records that the channel will not deliver to this user (blocked the bot, or gone); cleared by <see cref="MarkReachableAsync"/>.</summary>
+    public async Task MarkUnreachableAsync(string userId, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await db.Users.Where(u => u.Id == userId && u.UnreachableSince == null).ExecuteUpdateAsync(u => u.SetProperty(x => x.UnreachableSince, now), ct);
+    }
+
+    public async Task MarkReachableAsync(string userId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(u => u.SetProperty(x => x.UnreachableSince, (DateTimeOffset?)null), ct);
     }
 
     /// <summary>The decrypted address of a user, for the channel adapter that must send to it.</summary>

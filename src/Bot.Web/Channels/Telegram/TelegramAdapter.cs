@@ -17,12 +17,13 @@ namespace Bot.Web.Channels.Telegram;
 /// sends the bot's replies through the Bot API — long texts split, suggested actions as an inline keyboard, every
 /// callback query answered, typing shown while the turn runs.
 /// </summary>
-public sealed class TelegramAdapter(TurnPipeline pipeline, UserDirectory users, ITelegramBotClient client, ILogger<TelegramAdapter> logger)
+public sealed class TelegramAdapter(TurnPipeline pipeline, UserDirectory users, ITelegramBotClient client, TelegramSender sender, ILogger<TelegramAdapter> logger)
     : ChannelAdapter(pipeline)
 {
     public const string ChannelId = "telegram";
     private const string ChatKey = "Telegram.ChatId";
     private const string ShortValuePrefix = "h:";
+    private static readonly object Done = new();
     private readonly ConcurrentDictionary<string, string> _longValues = new(StringComparer.Ordinal);
 
     public async Task ProcessAsync(Update update, CancellationToken ct)
@@ -32,17 +33,19 @@ public sealed class TelegramAdapter(TurnPipeline pipeline, UserDirectory users, 
         if (inbound.CallbackQueryId is not null)
         {
             // Clients show a progress bar until the query is answered: answer first, whatever the turn does.
-            await client.AnswerCallbackQuery(inbound.CallbackQueryId, cancellationToken: ct);
+            var queryId = inbound.CallbackQueryId;
+            await sender.SendAsync(inbound.ChatId, null, async c => { await client.AnswerCallbackQuery(queryId, cancellationToken: c); return true; }, ct);
             if (inbound.Text is { } data && data.StartsWith(ShortValuePrefix, StringComparison.Ordinal))
             {
                 inbound = inbound with { Text = _longValues.TryGetValue(data, out var value) ? value : "/menu" };
             }
         }
         var userId = await users.TouchAsync(ChannelId, inbound.ChatId.ToString(CultureInfo.InvariantCulture), ct);
+        if (inbound.Membership == TelegramMembership.Blocked) await users.MarkUnreachableAsync(userId, ct);
         var activity = TelegramMapping.ToActivity(inbound, update.Id, userId, Clock.GetUtcNow());
         if (activity.Type == ActivityTypes.Message)
         {
-            await client.SendChatAction(inbound.ChatId, ChatAction.Typing, cancellationToken: ct);
+            await TryAsync(inbound.ChatId, userId, async c => { await client.SendChatAction(inbound.ChatId, ChatAction.Typing, cancellationToken: c); return Done; }, ct);
         }
         await RunTurnAsync(activity, turn => turn.TurnState[ChatKey] = inbound.ChatId, ct);
     }
@@ -56,9 +59,10 @@ public sealed class TelegramAdapter(TurnPipeline pipeline, UserDirectory users, 
         var responses = new List<ResourceResponse>();
         foreach (var activity in activities)
         {
+            var userId = turnContext.Activity.Conversation.Id;
             if (activity.Type == ActivityTypes.Typing)
             {
-                await client.SendChatAction(chatId, ChatAction.Typing, cancellationToken: cancellationToken);
+                await TryAsync(chatId, userId, async c => { await client.SendChatAction(chatId, ChatAction.Typing, cancellationToken: c); return Done; }, cancellationToken);
                 continue;
             }
             if (activity.Type != ActivityTypes.Message) continue;
@@ -67,13 +71,36 @@ public sealed class TelegramAdapter(TurnPipeline pipeline, UserDirectory users, 
             Message? last = null;
             for (var i = 0; i < parts.Count; i++)
             {
-                last = await client.SendMessage(chatId, parts[i], replyMarkup: i == parts.Count - 1 ? keyboard : null,
-                    cancellationToken: cancellationToken);
+                var (part, markup) = (parts[i], i == parts.Count - 1 ? keyboard : null);
+                last = await TryAsync(chatId, userId, c => client.SendMessage(chatId, part, replyMarkup: markup, cancellationToken: c), cancellationToken);
+                if (last is null) return responses.ToArray(); // unreachable or undeliverable: the rest would fail alike
             }
             responses.Add(new ResourceResponse(last?.Id.ToString(CultureInfo.InvariantCulture)));
         }
         logger.LogDebug("Sent {Count} message(s) on Telegram", responses.Count);
         return responses.ToArray();
+    }
+
+    /// <summary>
+    /// Sends through the sender (limits, retries). A reply that still fails is logged and dropped rather than failing
+    /// the turn: retrying the whole turn would send its earlier messages twice.
+    /// </summary>
+    private async Task<T?> TryAsync<T>(long chatId, string userId, Func<CancellationToken, Task<T>> call, CancellationToken ct)
+        where T : class
+    {
+        try
+        {
+            return await sender.SendAsync(chatId, userId, call, ct);
+        }
+        catch (RecipientUnreachableException)
+        {
+            return null;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            logger.LogWarning(e, "A Telegram reply could not be delivered after retries");
+            return null;
+        }
     }
 
     /// <summary>A value too long for Telegram's 64-byte callback data is sent as a short token and looked up when pressed.</summary>

@@ -29,6 +29,18 @@ public sealed class TelegramOptions
     /// <summary>Public HTTPS URL of POST /api/telegram, registered by the `telegram set-webhook` verb.</summary>
     public string WebhookUrl { get; set; } = "";
 
+    /// <summary>Messages per second for the whole bot (Telegram's bulk limit is about 30).</summary>
+    public int MessagesPerSecond { get; set; } = 30;
+
+    /// <summary>Messages per second to one chat (Telegram: about 1, short bursts tolerated).</summary>
+    public double PerChatMessagesPerSecond { get; set; } = 1;
+
+    /// <summary>Messages one chat may receive at once before the per-chat rate applies (a reply of a few parts).</summary>
+    public int PerChatBurst { get; set; } = 3;
+
+    /// <summary>Attempts for a call that fails transiently (5xx, timeout, connection), with exponential backoff.</summary>
+    public int MaxSendAttempts { get; set; } = 4;
+
     public bool Enabled => !string.IsNullOrWhiteSpace(BotToken);
 }
 
@@ -41,6 +53,10 @@ internal sealed partial class TelegramOptionsValidator : IValidateOptions<Telegr
         errors.Require(Token().IsMatch(options.BotToken), "BotToken", "must look like 123456:ABC-DEF… (the token from @BotFather).");
         errors.Require(Uri.TryCreate(options.ApiBaseUrl, UriKind.Absolute, out var api) && api.Scheme is "http" or "https",
             "ApiBaseUrl", "must be an absolute http(s) URL.");
+        errors.Require(options.MessagesPerSecond is >= 1 and <= 1000, "MessagesPerSecond", "must be between 1 and 1000.");
+        errors.Require(options.PerChatMessagesPerSecond is > 0 and <= 30, "PerChatMessagesPerSecond", "must be in (0, 30].");
+        errors.Require(options.PerChatBurst is >= 1 and <= 20, "PerChatBurst", "must be between 1 and 20.");
+        errors.Require(options.MaxSendAttempts is >= 1 and <= 10, "MaxSendAttempts", "must be between 1 and 10.");
         if (options.Mode == TelegramMode.Webhook)
         {
             errors.Require(Secret().IsMatch(options.WebhookSecret), "WebhookSecret",

@@ -72,6 +72,7 @@ public static class TelegramSetup
         services.AddSingleton<ITelegramBotClient>(sp => new TelegramBotClient(
             new TelegramBotClientOptions(settings.BotToken, settings.ApiBaseUrl.TrimEnd('/')) { RetryThreshold = 0 },
             sp.GetRequiredService<IHttpClientFactory>().CreateClient("telegram")));
+        services.AddSingleton<TelegramSender>();
         services.AddSingleton<TelegramAdapter>();
         services.AddSingleton<TelegramInbox>();
         services.AddHostedService(sp => sp.GetRequiredService<TelegramInbox>());

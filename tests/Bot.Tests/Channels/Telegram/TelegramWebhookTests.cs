@@ -176,3 +176,86 @@ public sealed class TelegramMappingTests
         Assert.Equal(["menu", "h:short"], data);
     }
 }
+
+/// <summary>Outgoing rows: how the bot behaves when the Bot API refuses, throttles or fails.</summary>
+public sealed class TelegramSendingTests : IAsyncLifetime
+{
+    private const string Secret = "test-secret_123";
+    private readonly TempFolder _data = new();
+    private FakeTelegramApi _api = null!;
+    private BotHost _host = null!;
+
+    public async Task InitializeAsync()
+    {
+        _api = await FakeTelegramApi.StartAsync();
+        _host = await BotHost.StartSqliteAsync(_data.Path, extra: new Dictionary<string, string?>
+        {
+            ["Telegram:BotToken"] = FakeTelegramApi.Token,
+            ["Telegram:WebhookSecret"] = Secret,
+            ["Telegram:ApiBaseUrl"] = _api.BaseUrl,
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        await _api.DisposeAsync();
+        _data.Dispose();
+    }
+
+    private async Task PostStartAsync(long chat, long update)
+    {
+        var body = $$$"""{"update_id":{{{update}}},"message":{"message_id":1,"date":1764000000,"chat":{"id":{{{chat}}},"type":"private"},"from":{"id":{{{chat}}},"is_bot":false,"first_name":"A","language_code":"tr"},"text":"/start"}}""";
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/telegram") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Add(TelegramWebhook.SecretHeader, Secret);
+        using var response = await _host.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    private void FailNext(string method, int status, string body) =>
+        _api.Failures.GetOrAdd(method, _ => new System.Collections.Concurrent.ConcurrentQueue<(int, string)>()).Enqueue((status, body));
+
+    [Fact]
+    public async Task Flood_control_429_is_waited_out_and_the_message_delivered_once()
+    {
+        FailNext("sendMessage", 429, """{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 1","parameters":{"retry_after":1}}""");
+        var started = DateTime.UtcNow;
+        await PostStartAsync(2001, 6001);
+        await _api.WaitForAsync(api => api.Calls.Count(c => c.Method == "sendMessage") >= 2);
+        var attempts = _api.Sent("sendMessage", 2001);
+        Assert.True(DateTime.UtcNow - started >= TimeSpan.FromSeconds(1), "retry_after was not honoured");
+        // The first attempt was refused; the menu went out once after the pause (no duplicate).
+        Assert.Equal(2, attempts.Count);
+        Assert.Equal(attempts[0].GetProperty("text").GetString(), attempts[1].GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public async Task Server_errors_are_retried_with_backoff()
+    {
+        FailNext("sendMessage", 500, """{"ok":false,"error_code":500,"description":"Internal Server Error"}""");
+        FailNext("sendMessage", 502, """{"ok":false,"error_code":502,"description":"Bad Gateway"}""");
+        await PostStartAsync(2002, 6002);
+        await _api.WaitForAsync(api => api.Sent("sendMessage", 2002).Count >= 3);
+        Assert.Equal(3, _api.Sent("sendMessage", 2002).Count); // two failures, then delivered once
+    }
+
+    [Fact]
+    public async Task A_blocked_bot_marks_the_recipient_unreachable_without_retrying()
+    {
+        FailNext("sendMessage", 403, """{"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"}""");
+        await PostStartAsync(2003, 6003);
+        var users = _host.Services.GetRequiredService<Bot.Web.Privacy.UserDirectory>();
+        var userId = await users.IdOfAsync(TelegramAdapter.ChannelId, "2003");
+        var factory = _host.Services.GetRequiredService<IDbContextFactory<BotDbContext>>();
+        DateTimeOffset? since = null;
+        for (var i = 0; i < 100 && since is null; i++)
+        {
+            await Task.Delay(100);
+            await using var db = await factory.CreateDbContextAsync();
+            since = await db.Users.Where(u => u.Id == userId).Select(u => u.UnreachableSince).SingleOrDefaultAsync();
+        }
+        Assert.NotNull(since);
+        await Task.Delay(500);
+        Assert.Single(_api.Sent("sendMessage", 2003)); // not retried, and the rest of the reply not attempted
+    }
+}
