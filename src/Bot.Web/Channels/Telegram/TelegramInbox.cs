@@ -77,10 +77,13 @@ public sealed class TelegramInbox(
             .OrderBy(u => u.Id).Take(20).ToListAsync(ct);
         foreach (var row in batch)
         {
+            // Stop between updates, never inside one: a turn cut short after its replies went out would be
+            // run (and answered) again after the restart.
+            if (ct.IsCancellationRequested) break;
             try
             {
                 var update = JsonSerializer.Deserialize<Update>(row.Payload!, JsonBotAPI.Options)!;
-                await adapter.ProcessAsync(update, ct);
+                await adapter.ProcessAsync(update, CancellationToken.None);
                 row.Status = InboundStatus.Handled;
                 row.HandledAt = clock.GetUtcNow();
                 row.Payload = null;
@@ -95,9 +98,9 @@ public sealed class TelegramInbox(
                     row.Payload = null;
                 }
             }
-            await db.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(CancellationToken.None);
         }
-        return batch.Count;
+        return ct.IsCancellationRequested ? 0 : batch.Count;
     }
 
     public override void Dispose()

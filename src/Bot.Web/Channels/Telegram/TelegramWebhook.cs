@@ -64,10 +64,6 @@ public static class TelegramSetup
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<TelegramOptions>, TelegramOptionsValidator>();
         var settings = configuration.GetSection(TelegramOptions.Section).Get<TelegramOptions>() ?? new();
         if (!settings.Enabled) return services;
-        if (settings.Mode == TelegramMode.Polling)
-        {
-            throw new InvalidOperationException("Telegram:Mode=Polling is not available in this version yet: use Webhook (configuration).");
-        }
         services.AddHttpClient("telegram", c => c.Timeout = TimeSpan.FromSeconds(30));
         services.AddSingleton<ITelegramBotClient>(sp => new TelegramBotClient(
             new TelegramBotClientOptions(settings.BotToken, settings.ApiBaseUrl.TrimEnd('/')) { RetryThreshold = 0 },
@@ -76,6 +72,7 @@ public static class TelegramSetup
         services.AddSingleton<TelegramAdapter>();
         services.AddSingleton<TelegramInbox>();
         services.AddHostedService(sp => sp.GetRequiredService<TelegramInbox>());
+        if (settings.Mode == TelegramMode.Polling) services.AddHostedService<TelegramPolling>();
         return services;
     }
 }

@@ -23,6 +23,9 @@ public sealed class FakeTelegramApi : IAsyncDisposable
     public ConcurrentQueue<(string Method, JsonElement Body)> Calls { get; } = new();
     public ConcurrentDictionary<string, ConcurrentQueue<(int Status, string Body)>> Failures { get; } = new();
 
+    /// <summary>Updates getUpdates hands out (those at or after the requested offset).</summary>
+    public ConcurrentQueue<JsonElement> Updates { get; } = new();
+
     private FakeTelegramApi(WebApplication app) => _app = app;
 
     public string BaseUrl => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -48,6 +51,13 @@ public sealed class FakeTelegramApi : IAsyncDisposable
         if (Failures.TryGetValue(method, out var queue) && queue.TryDequeue(out var failure))
         {
             return Results.Content(failure.Body, "application/json", statusCode: failure.Status);
+        }
+        if (method == "getUpdates")
+        {
+            var offset = body.TryGetProperty("offset", out var o) && o.ValueKind == JsonValueKind.Number ? o.GetInt64() : 0;
+            var due = Updates.Where(u => u.GetProperty("update_id").GetInt64() >= offset).ToList();
+            if (due.Count == 0) await Task.Delay(200); // a short long-poll
+            return Results.Json(new { ok = true, result = due });
         }
         return method switch
         {
