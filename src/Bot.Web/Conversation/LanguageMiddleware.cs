@@ -8,7 +8,8 @@ namespace Bot.Web.Conversation;
 /// Decides the reply language of every turn and stamps it on every reply:
 /// an explicit request ("Türkçe", "عربي", a language button) is obeyed and remembered; a message in Arabic
 /// script is answered in Arabic; Latin text follows the user's own choice if they made one, else Turkish when it
-/// reads as Turkish, else the language last used; with nothing to go on, the bot asks in both languages.
+/// reads as Turkish, else the language last used, else the language of the user's app when the channel tells it;
+/// with nothing to go on, the bot asks in both languages.
 /// </summary>
 public sealed class LanguageMiddleware(BotStateAccessors state, BotContent content) : Microsoft.Bot.Builder.IMiddleware
 {
@@ -22,7 +23,7 @@ public sealed class LanguageMiddleware(BotStateAccessors state, BotContent conte
 
         var profile = await state.ProfileAsync(turnContext, cancellationToken);
         var input = turnContext.Activity.Text ?? turnContext.Activity.Value?.ToString();
-        var language = Decide(profile, input, out var chosen);
+        var language = Decide(profile, input, turnContext.Activity.Locale, out var chosen);
 
         if (language is null)
         {
@@ -46,7 +47,7 @@ public sealed class LanguageMiddleware(BotStateAccessors state, BotContent conte
         await next(cancellationToken);
     }
 
-    private string? Decide(UserProfile profile, string? input, out bool chosen)
+    private string? Decide(UserProfile profile, string? input, string? channelLocale, out bool chosen)
     {
         chosen = false;
         var requested = content.Languages.RequestedLanguage(input);
@@ -60,7 +61,9 @@ public sealed class LanguageMiddleware(BotStateAccessors state, BotContent conte
         if (profile.LanguageChosen && profile.Language is not null) return profile.Language;
         if (detected.Language is not null && detected.Strength == DetectionStrength.Strong) return detected.Language;
         if (profile.Language is not null) return profile.Language;
-        return detected.Language;
+        if (detected.Language is not null) return detected.Language;
+        // Last: the language of the user's app, when the channel tells it (Telegram does).
+        return Language.IsSupported(channelLocale) ? channelLocale : null;
     }
 
     private Task AskAsync(ITurnContext turn, CancellationToken ct) => turn.SendActivityAsync(AskActivity(content.Texts), ct);

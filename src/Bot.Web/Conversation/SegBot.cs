@@ -6,6 +6,13 @@ using Microsoft.Bot.Schema;
 
 namespace Bot.Web.Conversation;
 
+/// <summary>Values channels translate their own commands into.</summary>
+public static class BotCommands
+{
+    /// <summary>Stop all announcements to this user (Telegram /stop; the WhatsApp opt-out words).</summary>
+    public const string StopAnnouncements = "announcements:stop";
+}
+
 /// <summary>
 /// The one bot behind every channel: greets newcomers, answers from the knowledge base (or asks which entry was
 /// meant, or says honestly that it does not know yet and records the question for staff), and shows the menu.
@@ -16,7 +23,8 @@ public sealed class SegBot(
     KnowledgeService knowledge,
     AnswerRenderer answers,
     CentreDirectory centres,
-    FeedbackRecorder feedback) : ActivityHandler
+    FeedbackRecorder feedback,
+    Privacy.UserDirectory users) : ActivityHandler
 {
     private const string GreetingEntry = "greeting";
 
@@ -45,6 +53,12 @@ public sealed class SegBot(
         if (content.Menu.Options.FirstOrDefault(o => o.Value == input) is { } option)
         {
             await OnMenuOptionAsync(turnContext, option, profile, language, cancellationToken);
+            return;
+        }
+        if (input == BotCommands.StopAnnouncements)
+        {
+            await users.SetAnnouncementsStoppedAsync(turnContext.Activity.From.Id, true, cancellationToken);
+            await SayAsync(turnContext, content.Texts.Get(language, TextKeys.AnnouncementsStopped), cancellationToken);
             return;
         }
         if (IsMenuCommand(input))

@@ -23,6 +23,9 @@ public sealed class BotUser
 
     /// <summary>Since when the channel refuses to deliver to this user (blocked the bot); null when reachable.</summary>
     public DateTimeOffset? UnreachableSince { get; set; }
+
+    /// <summary>Since when the user asked for no announcements at all (/stop, STOP…); null when they may receive them.</summary>
+    public DateTimeOffset? AnnouncementsStoppedAt { get; set; }
 }
 
 /// <summary>Application secrets generated on first start (protected with Data Protection), e.g. the pseudonym key.</summary>

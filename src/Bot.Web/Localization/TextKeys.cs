@@ -17,6 +17,7 @@ public static class TextKeys
     public const string CentrePhone = "centre.phone";
     public const string CentreHours = "centre.hours";
     public const string CoursesNone = "courses.none";
+    public const string AnnouncementsStopped = "announcements.stopped";
     public const string MenuTitle = "menu.title";
     public const string MenuButton = "menu.button";
     public const string MenuCommands = "commands.menu";

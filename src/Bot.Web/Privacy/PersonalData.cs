@@ -77,6 +77,14 @@ public sealed class UserDirectory(
         await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(u => u.SetProperty(x => x.UnreachableSince, (DateTimeOffset?)null), ct);
     }
 
+    /// <summary>Stops (or resumes) every announcement to this user at once, whatever their subscriptions.</summary>
+    public async Task SetAnnouncementsStoppedAsync(string userId, bool stopped, CancellationToken ct = default)
+    {
+        DateTimeOffset? value = stopped ? clock.GetUtcNow() : null;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(u => u.SetProperty(x => x.AnnouncementsStoppedAt, value), ct);
+    }
+
     /// <summary>The decrypted address of a user, for the channel adapter that must send to it.</summary>
     public async Task<string?> AddressOfAsync(string userId, CancellationToken ct = default)
     {

@@ -24,6 +24,7 @@ public static class TelegramMapping
     public const string EventBlocked = "subscription/blocked";
     public const string EventUnblocked = "subscription/unblocked";
 
+
     /// <summary>The part of an update the bot handles, or null for an update type it ignores (answered 200, dropped).</summary>
     public static TelegramInbound? ToInbound(Update update) => update switch
     {
@@ -50,6 +51,8 @@ public static class TelegramMapping
             From = new ChannelAccount(id: userId),
             Recipient = new ChannelAccount(id: "bot"),
             Timestamp = now,
+            // The Telegram app's language: a hint when the message itself says nothing ("/stop", "ok").
+            Locale = inbound.LanguageCode?.Split('-')[0].ToLowerInvariant(),
         };
         if (inbound.Membership is { } membership)
         {
@@ -67,6 +70,7 @@ public static class TelegramMapping
             {
                 "/start" or "/menu" => "/menu",
                 "/lang" => "menu:language",
+                "/stop" => Conversation.BotCommands.StopAnnouncements,
                 _ => text,
             };
         }

@@ -46,6 +46,9 @@ namespace Bot.Web.Data.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<DateTimeOffset?>("AnnouncementsStoppedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Channel")
                         .IsRequired()
                         .HasMaxLength(32)
