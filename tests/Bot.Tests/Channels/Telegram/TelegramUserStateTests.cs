@@ -9,45 +9,14 @@ using Xunit;
 
 namespace Bot.Tests.Channels.Telegram;
 
-public sealed class TelegramUserStateTests : IAsyncLifetime
+public sealed class TelegramUserStateTests : TelegramTestHost
 {
-    private const string Secret = "test-secret_123";
-    private readonly TempFolder _data = new();
-    private readonly LogSink _logs = new();
-    private FakeTelegramApi _api = null!;
-    private BotHost _host = null!;
-
-    public async Task InitializeAsync()
-    {
-        _api = await FakeTelegramApi.StartAsync();
-        _host = await BotHost.StartSqliteAsync(_data.Path, _logs, new Dictionary<string, string?>
-        {
-            ["Telegram:BotToken"] = FakeTelegramApi.Token,
-            ["Telegram:WebhookSecret"] = Secret,
-            ["Telegram:ApiBaseUrl"] = _api.BaseUrl,
-        });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        await _api.DisposeAsync();
-        _data.Dispose();
-    }
-
-    private async Task PostAsync(string fixture)
-    {
-        var body = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Channels", "Telegram", "fixtures", fixture));
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/telegram") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.Add(TelegramWebhook.SecretHeader, Secret);
-        using var response = await _host.Client.SendAsync(request);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-    }
+    private async Task PostFixtureAsync(string fixture) => Assert.Equal(HttpStatusCode.OK, await PostAsync(Fixture(fixture)));
 
     private async Task<BotUser?> UserAsync(long chat)
     {
-        var id = await _host.Services.GetRequiredService<Bot.Web.Privacy.UserDirectory>().IdOfAsync(TelegramAdapter.ChannelId, chat.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        await using var db = await _host.Services.GetRequiredService<IDbContextFactory<BotDbContext>>().CreateDbContextAsync();
+        var id = await Host.Services.GetRequiredService<Bot.Web.Privacy.UserDirectory>().IdOfAsync(TelegramAdapter.ChannelId, chat.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await using var db = await Host.Services.GetRequiredService<IDbContextFactory<BotDbContext>>().CreateDbContextAsync();
         return await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id);
     }
 
@@ -65,37 +34,37 @@ public sealed class TelegramUserStateTests : IAsyncLifetime
     [Fact]
     public async Task Blocking_the_bot_pauses_delivery_and_unblocking_resumes_it()
     {
-        await PostAsync("blocked.json");
+        await PostFixtureAsync("blocked.json");
         var blocked = await Eventually(() => UserAsync(1010), u => u?.UnreachableSince is not null);
         Assert.NotNull(blocked?.UnreachableSince);
-        await PostAsync("unblocked.json");
+        await PostFixtureAsync("unblocked.json");
         var unblocked = await Eventually(() => UserAsync(1010), u => u?.UnreachableSince is null);
         Assert.Null(unblocked!.UnreachableSince);
-        Assert.Empty(_api.Sent("sendMessage", 1010)); // membership changes are not conversations
+        Assert.Empty(Api.Sent("sendMessage", 1010)); // membership changes are not conversations
     }
 
     [Fact]
     public async Task Stop_stops_all_announcements_and_confirms_in_the_users_language()
     {
-        await PostAsync("stop.json");
-        await _api.WaitForAsync(api => api.Sent("sendMessage", 1012).Count > 0);
-        Assert.StartsWith("Tamam, artık size duyuru göndermeyeceğiz", _api.Sent("sendMessage", 1012)[^1].GetProperty("text").GetString(), StringComparison.Ordinal);
+        await PostFixtureAsync("stop.json");
+        await Api.WaitForAsync(api => api.Sent("sendMessage", 1012).Count > 0);
+        Assert.StartsWith("Tamam, artık size duyuru göndermeyeceğiz", Api.Sent("sendMessage", 1012)[^1].GetProperty("text").GetString(), StringComparison.Ordinal);
         var user = await Eventually(() => UserAsync(1012), u => u?.AnnouncementsStoppedAt is not null);
         Assert.NotNull(user!.AnnouncementsStoppedAt);
     }
 
     [Fact]
-    public async Task The_bot_token_and_chat_ids_never_reach_the_logs()
+    public async Task The_bot_token_and_chat_ids_never_reach_theLogs()
     {
-        await PostAsync("stop.json");
-        await _api.WaitForAsync(api => api.Sent("sendMessage", 1012).Count > 0);
-        Assert.NotEmpty(_logs.Entries);
-        Assert.All(_logs.Entries, e =>
+        await PostFixtureAsync("stop.json");
+        await Api.WaitForAsync(api => api.Sent("sendMessage", 1012).Count > 0);
+        Assert.NotEmpty(Logs.Entries);
+        Assert.All(Logs.Entries, e =>
         {
             Assert.DoesNotContain("TESTTOKEN", e.Message, StringComparison.Ordinal);
             Assert.DoesNotContain(FakeTelegramApi.Token, e.Exception?.ToString() ?? "", StringComparison.Ordinal);
         });
-        Assert.All(_logs.Entries.Where(e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Information),
+        Assert.All(Logs.Entries.Where(e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Information),
             e => Assert.DoesNotContain("1012", e.Message, StringComparison.Ordinal));
     }
 }

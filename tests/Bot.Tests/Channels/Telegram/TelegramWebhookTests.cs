@@ -10,41 +10,8 @@ using Xunit;
 namespace Bot.Tests.Channels.Telegram;
 
 /// <summary>The real host receiving Telegram webhook posts (payloads in fixtures/), replying through a fake Bot API.</summary>
-public sealed class TelegramWebhookTests : IAsyncLifetime
+public sealed class TelegramWebhookTests : TelegramTestHost
 {
-    private const string Secret = "test-secret_123";
-    private readonly TempFolder _data = new();
-    private FakeTelegramApi _api = null!;
-    private BotHost _host = null!;
-
-    public async Task InitializeAsync()
-    {
-        _api = await FakeTelegramApi.StartAsync();
-        _host = await BotHost.StartSqliteAsync(_data.Path, extra: new Dictionary<string, string?>
-        {
-            ["Telegram:BotToken"] = FakeTelegramApi.Token,
-            ["Telegram:WebhookSecret"] = Secret,
-            ["Telegram:ApiBaseUrl"] = _api.BaseUrl,
-        });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        await _api.DisposeAsync();
-        _data.Dispose();
-    }
-
-    private static string Fixture(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Channels", "Telegram", "fixtures", name));
-
-    private async Task<HttpStatusCode> PostAsync(string body, string? secret = Secret)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/telegram") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        if (secret is not null) request.Headers.Add(TelegramWebhook.SecretHeader, secret);
-        using var response = await _host.Client.SendAsync(request);
-        return response.StatusCode;
-    }
-
     public static TheoryData<string, string?, HttpStatusCode, long?> Rows => new()
     {
         // fixture, secret sent, expected HTTP status, chat the bot must answer (null: nothing may be sent)
@@ -67,14 +34,14 @@ public sealed class TelegramWebhookTests : IAsyncLifetime
         Assert.Equal(status, await PostAsync(Fixture(fixture), secret));
         if (answeredChat is { } chat)
         {
-            await _api.WaitForAsync(api => api.Sent("sendMessage", chat).Count > 0);
-            Assert.NotEmpty(_api.Sent("sendMessage", chat));
+            await Api.WaitForAsync(api => api.Sent("sendMessage", chat).Count > 0);
+            Assert.NotEmpty(Api.Sent("sendMessage", chat));
         }
         else
         {
             await Task.Delay(500);
-            Assert.Empty(_api.Sent("sendMessage"));
-            await using var db = await _host.Services.GetRequiredService<IDbContextFactory<BotDbContext>>().CreateDbContextAsync();
+            Assert.Empty(Api.Sent("sendMessage"));
+            await using var db = await Host.Services.GetRequiredService<IDbContextFactory<BotDbContext>>().CreateDbContextAsync();
             Assert.Equal(0, await db.Inbound.CountAsync());
         }
     }
@@ -83,8 +50,8 @@ public sealed class TelegramWebhookTests : IAsyncLifetime
     public async Task A_Turkish_question_is_answered_in_Turkish_with_an_inline_keyboard_and_typing_first()
     {
         await PostAsync(Fixture("text-tr.json"));
-        await _api.WaitForAsync(api => api.Sent("sendMessage", 1001).Count >= 2);
-        var messages = _api.Sent("sendMessage", 1001);
+        await Api.WaitForAsync(api => api.Sent("sendMessage", 1001).Count >= 2);
+        var messages = Api.Sent("sendMessage", 1001);
         Assert.StartsWith("Merhaba! Ben Türk Kızılay", messages[0].GetProperty("text").GetString(), StringComparison.Ordinal);
         var answer = messages[^1];
         Assert.Contains("belge", answer.GetProperty("text").GetString(), StringComparison.OrdinalIgnoreCase);
@@ -92,15 +59,15 @@ public sealed class TelegramWebhookTests : IAsyncLifetime
         var buttons = keyboard.EnumerateArray().SelectMany(row => row.EnumerateArray()).ToList();
         Assert.Contains(buttons, b => b.GetProperty("text").GetString() == "Menü" && b.GetProperty("callback_data").GetString() == "menu");
         Assert.All(buttons, b => Assert.InRange(Encoding.UTF8.GetByteCount(b.GetProperty("callback_data").GetString()!), 1, 64));
-        Assert.Equal("typing", _api.Sent("sendChatAction", 1001)[0].GetProperty("action").GetString());
+        Assert.Equal("typing", Api.Sent("sendChatAction", 1001)[0].GetProperty("action").GetString());
     }
 
     [Fact]
     public async Task An_Arabic_question_is_answered_in_Arabic()
     {
         await PostAsync(Fixture("text-ar.json"));
-        await _api.WaitForAsync(api => api.Sent("sendMessage", 1002).Count >= 2);
-        var text = _api.Sent("sendMessage", 1002)[^1].GetProperty("text").GetString()!;
+        await Api.WaitForAsync(api => api.Sent("sendMessage", 1002).Count >= 2);
+        var text = Api.Sent("sendMessage", 1002)[^1].GetProperty("text").GetString()!;
         Assert.Contains("إذن العمل", text, StringComparison.Ordinal);
     }
 
@@ -108,9 +75,9 @@ public sealed class TelegramWebhookTests : IAsyncLifetime
     public async Task Every_callback_query_is_answered_and_its_data_is_the_users_choice()
     {
         await PostAsync(Fixture("callback-lang.json"));
-        await _api.WaitForAsync(api => api.Sent("sendMessage", 1003).Count > 0);
-        Assert.Equal("cbq-77", Assert.Single(_api.Sent("answerCallbackQuery")).GetProperty("callback_query_id").GetString());
-        Assert.Equal("حسناً، سنتابع بالعربية.", _api.Sent("sendMessage", 1003)[0].GetProperty("text").GetString());
+        await Api.WaitForAsync(api => api.Sent("sendMessage", 1003).Count > 0);
+        Assert.Equal("cbq-77", Assert.Single(Api.Sent("answerCallbackQuery")).GetProperty("callback_query_id").GetString());
+        Assert.Equal("حسناً، سنتابع بالعربية.", Api.Sent("sendMessage", 1003)[0].GetProperty("text").GetString());
     }
 
     [Fact]
@@ -119,10 +86,10 @@ public sealed class TelegramWebhookTests : IAsyncLifetime
         var body = Fixture("text-tr.json");
         var statuses = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => PostAsync(body)));
         Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
-        await _api.WaitForAsync(api => api.Sent("sendMessage", 1001).Count >= 2);
+        await Api.WaitForAsync(api => api.Sent("sendMessage", 1001).Count >= 2);
         await Task.Delay(700);
-        Assert.Equal(2, _api.Sent("sendMessage", 1001).Count); // greeting + answer, once
-        await using var db = await _host.Services.GetRequiredService<IDbContextFactory<BotDbContext>>().CreateDbContextAsync();
+        Assert.Equal(2, Api.Sent("sendMessage", 1001).Count); // greeting + answer, once
+        await using var db = await Host.Services.GetRequiredService<IDbContextFactory<BotDbContext>>().CreateDbContextAsync();
         var row = await db.Inbound.SingleAsync();
         Assert.Equal(InboundStatus.Handled, row.Status);
         Assert.Null(row.Payload); // the message is not kept once handled
@@ -132,18 +99,13 @@ public sealed class TelegramWebhookTests : IAsyncLifetime
     public async Task The_dedupe_survives_a_restart()
     {
         await PostAsync(Fixture("start.json"));
-        await _api.WaitForAsync(api => api.Sent("sendMessage", 1004).Count > 0);
-        var sent = _api.Sent("sendMessage", 1004).Count;
-        await _host.DisposeAsync();
-        _host = await BotHost.StartSqliteAsync(_data.Path, extra: new Dictionary<string, string?>
-        {
-            ["Telegram:BotToken"] = FakeTelegramApi.Token,
-            ["Telegram:WebhookSecret"] = Secret,
-            ["Telegram:ApiBaseUrl"] = _api.BaseUrl,
-        });
+        await Api.WaitForAsync(api => api.Sent("sendMessage", 1004).Count > 0);
+        var sent = Api.Sent("sendMessage", 1004).Count;
+        await Host.DisposeAsync();
+        Host = await StartHostAsync();
         Assert.Equal(HttpStatusCode.OK, await PostAsync(Fixture("start.json")));
         await Task.Delay(700);
-        Assert.Equal(sent, _api.Sent("sendMessage", 1004).Count);
+        Assert.Equal(sent, Api.Sent("sendMessage", 1004).Count);
     }
 }
 
@@ -178,42 +140,16 @@ public sealed class TelegramMappingTests
 }
 
 /// <summary>Outgoing rows: how the bot behaves when the Bot API refuses, throttles or fails.</summary>
-public sealed class TelegramSendingTests : IAsyncLifetime
+public sealed class TelegramSendingTests : TelegramTestHost
 {
-    private const string Secret = "test-secret_123";
-    private readonly TempFolder _data = new();
-    private FakeTelegramApi _api = null!;
-    private BotHost _host = null!;
-
-    public async Task InitializeAsync()
-    {
-        _api = await FakeTelegramApi.StartAsync();
-        _host = await BotHost.StartSqliteAsync(_data.Path, extra: new Dictionary<string, string?>
-        {
-            ["Telegram:BotToken"] = FakeTelegramApi.Token,
-            ["Telegram:WebhookSecret"] = Secret,
-            ["Telegram:ApiBaseUrl"] = _api.BaseUrl,
-        });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        await _api.DisposeAsync();
-        _data.Dispose();
-    }
-
     private async Task PostStartAsync(long chat, long update)
     {
         var body = $$$"""{"update_id":{{{update}}},"message":{"message_id":1,"date":1764000000,"chat":{"id":{{{chat}}},"type":"private"},"from":{"id":{{{chat}}},"is_bot":false,"first_name":"A","language_code":"tr"},"text":"/start"}}""";
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/telegram") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.Add(TelegramWebhook.SecretHeader, Secret);
-        using var response = await _host.Client.SendAsync(request);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, await PostAsync(body));
     }
 
     private void FailNext(string method, int status, string body) =>
-        _api.Failures.GetOrAdd(method, _ => new System.Collections.Concurrent.ConcurrentQueue<(int, string)>()).Enqueue((status, body));
+        Api.Failures.GetOrAdd(method, _ => new System.Collections.Concurrent.ConcurrentQueue<(int, string)>()).Enqueue((status, body));
 
     [Fact]
     public async Task Flood_control_429_is_waited_out_and_the_message_delivered_once()
@@ -221,8 +157,8 @@ public sealed class TelegramSendingTests : IAsyncLifetime
         FailNext("sendMessage", 429, """{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 1","parameters":{"retry_after":1}}""");
         var started = DateTime.UtcNow;
         await PostStartAsync(2001, 6001);
-        await _api.WaitForAsync(api => api.Calls.Count(c => c.Method == "sendMessage") >= 2);
-        var attempts = _api.Sent("sendMessage", 2001);
+        await Api.WaitForAsync(api => api.Calls.Count(c => c.Method == "sendMessage") >= 2);
+        var attempts = Api.Sent("sendMessage", 2001);
         Assert.True(DateTime.UtcNow - started >= TimeSpan.FromSeconds(1), "retry_after was not honoured");
         // The first attempt was refused; the menu went out once after the pause (no duplicate).
         Assert.Equal(2, attempts.Count);
@@ -235,8 +171,8 @@ public sealed class TelegramSendingTests : IAsyncLifetime
         FailNext("sendMessage", 500, """{"ok":false,"error_code":500,"description":"Internal Server Error"}""");
         FailNext("sendMessage", 502, """{"ok":false,"error_code":502,"description":"Bad Gateway"}""");
         await PostStartAsync(2002, 6002);
-        await _api.WaitForAsync(api => api.Sent("sendMessage", 2002).Count >= 3);
-        Assert.Equal(3, _api.Sent("sendMessage", 2002).Count); // two failures, then delivered once
+        await Api.WaitForAsync(api => api.Sent("sendMessage", 2002).Count >= 3);
+        Assert.Equal(3, Api.Sent("sendMessage", 2002).Count); // two failures, then delivered once
     }
 
     [Fact]
@@ -244,9 +180,9 @@ public sealed class TelegramSendingTests : IAsyncLifetime
     {
         FailNext("sendMessage", 403, """{"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"}""");
         await PostStartAsync(2003, 6003);
-        var users = _host.Services.GetRequiredService<Bot.Web.Privacy.UserDirectory>();
+        var users = Host.Services.GetRequiredService<Bot.Web.Privacy.UserDirectory>();
         var userId = await users.IdOfAsync(TelegramAdapter.ChannelId, "2003");
-        var factory = _host.Services.GetRequiredService<IDbContextFactory<BotDbContext>>();
+        var factory = Host.Services.GetRequiredService<IDbContextFactory<BotDbContext>>();
         DateTimeOffset? since = null;
         for (var i = 0; i < 100 && since is null; i++)
         {
@@ -256,6 +192,6 @@ public sealed class TelegramSendingTests : IAsyncLifetime
         }
         Assert.NotNull(since);
         await Task.Delay(500);
-        Assert.Single(_api.Sent("sendMessage", 2003)); // not retried, and the rest of the reply not attempted
+        Assert.Single(Api.Sent("sendMessage", 2003)); // not retried, and the rest of the reply not attempted
     }
 }

@@ -1,0 +1,47 @@
+using System.Net;
+using System.Text;
+using Bot.Tests.Infrastructure;
+using Bot.Web.Channels.Telegram;
+using Xunit;
+
+namespace Bot.Tests.Channels.Telegram;
+
+/// <summary>The real host with Telegram on (webhook mode) against a fake Bot API, and helpers to post updates to it.</summary>
+public abstract class TelegramTestHost : IAsyncLifetime
+{
+    protected const string Secret = "test-secret_123";
+    protected TempFolder Data { get; } = new();
+    protected LogSink Logs { get; } = new();
+    protected FakeTelegramApi Api { get; private set; } = null!;
+    protected BotHost Host { get; set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Api = await FakeTelegramApi.StartAsync();
+        Host = await StartHostAsync();
+    }
+
+    protected Task<BotHost> StartHostAsync() => BotHost.StartSqliteAsync(Data.Path, Logs, new Dictionary<string, string?>
+    {
+        ["Telegram:BotToken"] = FakeTelegramApi.Token,
+        ["Telegram:WebhookSecret"] = Secret,
+        ["Telegram:ApiBaseUrl"] = Api.BaseUrl,
+    });
+
+    public async Task DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        await Api.DisposeAsync();
+        Data.Dispose();
+    }
+
+    protected static string Fixture(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Channels", "Telegram", "fixtures", name));
+
+    protected async Task<HttpStatusCode> PostAsync(string body, string? secret = Secret)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/telegram") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        if (secret is not null) request.Headers.Add(TelegramWebhook.SecretHeader, secret);
+        using var response = await Host.Client.SendAsync(request);
+        return response.StatusCode;
+    }
+}
