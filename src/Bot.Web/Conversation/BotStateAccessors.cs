@@ -24,6 +24,30 @@ public sealed class ConversationData
 
     /// <summary>While the bot asks which entry was meant: the question (to record it if none was) and the offered ids.</summary>
     public PendingClarification? Clarification { get; set; }
+
+    /// <summary>
+    /// Button values too long for a channel's limit (Telegram callback data: 64 bytes), sent as short tokens and
+    /// looked up here when pressed — kept in state so a button still works after a restart. Newest last, bounded.
+    /// </summary>
+    public List<ButtonValue> ButtonValues { get; set; } = [];
+
+    public const int MaxButtonValues = 50;
+
+    /// <summary>Remembers <paramref name="value"/> under <paramref name="token"/> (moving it to the newest place).</summary>
+    public void RememberButton(string token, string value)
+    {
+        ButtonValues.RemoveAll(b => b.Token == token);
+        ButtonValues.Add(new ButtonValue { Token = token, Value = value });
+        if (ButtonValues.Count > MaxButtonValues) ButtonValues.RemoveRange(0, ButtonValues.Count - MaxButtonValues);
+    }
+
+    public string? ButtonValue(string token) => ButtonValues.FirstOrDefault(b => b.Token == token)?.Value;
+}
+
+public sealed class ButtonValue
+{
+    public string Token { get; set; } = "";
+    public string Value { get; set; } = "";
 }
 
 public sealed class PendingClarification

@@ -38,12 +38,18 @@ public abstract class ChannelAdapter : BotAdapter
 
     protected TimeProvider Clock => _pipeline.Clock;
 
-    /// <summary>Runs one turn for <paramref name="activity"/>; <paramref name="prepare"/> may put channel data into the turn state.</summary>
-    protected async Task RunTurnAsync(Activity activity, Action<ITurnContext>? prepare, CancellationToken ct)
+    protected BotStateAccessors State => _pipeline.State;
+
+    /// <summary>
+    /// Runs one turn for <paramref name="activity"/>; <paramref name="prepare"/> may put channel data into the turn
+    /// state or rewrite the activity from conversation state (it runs under the conversation's lock, and state it
+    /// loads is the turn's own, saved at the end of the turn).
+    /// </summary>
+    protected async Task RunTurnAsync(Activity activity, Func<ITurnContext, CancellationToken, Task>? prepare, CancellationToken ct)
     {
         using var held = await _pipeline.Locks.AcquireAsync(activity.ChannelId + "/" + activity.Conversation.Id, ct);
         using var turn = new TurnContext(this, activity);
-        prepare?.Invoke(turn);
+        if (prepare is not null) await prepare(turn, ct);
         await RunPipelineAsync(turn, _pipeline.Bot.OnTurnAsync, ct);
     }
 

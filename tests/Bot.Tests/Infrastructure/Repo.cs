@@ -9,6 +9,20 @@ public static class Repo
 
     public static string PathOf(params string[] parts) => Path.Combine([Root, .. parts]);
 
+    /// <summary>Copies the bot's content (localization/ and dialogs/) into <paramref name="root"/>, for tests that edit it.</summary>
+    public static void CopyContentTo(string root)
+    {
+        CopyDirectory(PathOf("localization"), Path.Combine(root, "localization"));
+        CopyDirectory(PathOf("dialogs"), Path.Combine(root, "dialogs"));
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.GetFiles(from)) File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        foreach (var dir in Directory.GetDirectories(from)) CopyDirectory(dir, Path.Combine(to, Path.GetFileName(dir)));
+    }
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -147,8 +147,7 @@ public sealed class KnowledgeReloadTests
     public async Task Edited_content_is_re_indexed_without_a_restart()
     {
         using var root = new TempFolder();
-        CopyDirectory(Repo.PathOf("localization"), Path.Combine(root.Path, "localization"));
-        CopyDirectory(Repo.PathOf("dialogs"), Path.Combine(root.Path, "dialogs"));
+        Repo.CopyContentTo(root.Path);
         using var data = new TempFolder();
         await using var host = await BotHost.StartSqliteAsync(data.Path, extra: new Dictionary<string, string?> { ["Content:Root"] = root.Path });
         var knowledge = host.Services.GetRequiredService<KnowledgeService>();
@@ -167,13 +166,6 @@ public sealed class KnowledgeReloadTests
         Assert.True(knowledge.Version > version, "the change was not picked up");
         var replies = await host.SayAsync("reload-user", novel);
         Assert.StartsWith(knowledge.Current.Knowledge.ById["other-trainings"].Text("tr").Answer[..30], replies[^1].Text, StringComparison.Ordinal);
-    }
-
-    private static void CopyDirectory(string from, string to)
-    {
-        Directory.CreateDirectory(to);
-        foreach (var file in Directory.GetFiles(from)) File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
-        foreach (var dir in Directory.GetDirectories(from)) CopyDirectory(dir, Path.Combine(to, Path.GetFileName(dir)));
     }
 }
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -6,6 +5,7 @@ using Bot.Web.Conversation;
 using Bot.Web.Privacy;
 using Microsoft.Bot.Builder;
 using Microsoft.Bot.Schema;
+using Microsoft.Extensions.Options;
 using Telegram.Bot;
 using Telegram.Bot.Types;
 using Telegram.Bot.Types.Enums;
@@ -17,14 +17,19 @@ namespace Bot.Web.Channels.Telegram;
 /// sends the bot's replies through the Bot API — long texts split, suggested actions as an inline keyboard, every
 /// callback query answered, typing shown while the turn runs.
 /// </summary>
-public sealed class TelegramAdapter(TurnPipeline pipeline, UserDirectory users, ITelegramBotClient client, TelegramSender sender, ILogger<TelegramAdapter> logger)
+public sealed class TelegramAdapter(
+    TurnPipeline pipeline,
+    UserDirectory users,
+    ITelegramBotClient client,
+    TelegramSender sender,
+    IOptions<TelegramOptions> options,
+    ILogger<TelegramAdapter> logger)
     : ChannelAdapter(pipeline)
 {
     public const string ChannelId = "telegram";
     private const string ChatKey = "Telegram.ChatId";
     private const string ShortValuePrefix = "h:";
     private static readonly object Done = new();
-    private readonly ConcurrentDictionary<string, string> _longValues = new(StringComparer.Ordinal);
 
     public async Task ProcessAsync(Update update, CancellationToken ct)
     {
@@ -35,19 +40,51 @@ public sealed class TelegramAdapter(TurnPipeline pipeline, UserDirectory users, 
             // Clients show a progress bar until the query is answered: answer first, whatever the turn does.
             var queryId = inbound.CallbackQueryId;
             await sender.SendAsync(inbound.ChatId, null, async c => { await client.AnswerCallbackQuery(queryId, cancellationToken: c); return true; }, ct);
-            if (inbound.Text is { } data && data.StartsWith(ShortValuePrefix, StringComparison.Ordinal))
-            {
-                inbound = inbound with { Text = _longValues.TryGetValue(data, out var value) ? value : "/menu" };
-            }
         }
         var userId = await users.TouchAsync(ChannelId, inbound.ChatId.ToString(CultureInfo.InvariantCulture), ct);
         if (inbound.Membership == TelegramMembership.Blocked) await users.MarkUnreachableAsync(userId, ct);
         var activity = TelegramMapping.ToActivity(inbound, update.Id, userId, Clock.GetUtcNow());
-        if (activity.Type == ActivityTypes.Message)
+        using var turnDone = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var typing = activity.Type == ActivityTypes.Message
+            ? KeepTypingAsync(inbound.ChatId, userId, turnDone.Token)
+            : Task.CompletedTask;
+        try
         {
-            await TryAsync(inbound.ChatId, userId, async c => { await client.SendChatAction(inbound.ChatId, ChatAction.Typing, cancellationToken: c); return Done; }, ct);
+            await RunTurnAsync(activity, async (turn, c) =>
+            {
+                turn.TurnState[ChatKey] = inbound.ChatId;
+                if (inbound.CallbackQueryId is not null && activity.Text is { } data && data.StartsWith(ShortValuePrefix, StringComparison.Ordinal))
+                {
+                    // A button whose value was too long for callback data: its value is in conversation state. A token
+                    // no longer there (state deleted, or pushed out by newer buttons) shows the menu again.
+                    var conversation = await State.ConversationAsync(turn, c);
+                    activity.Text = conversation.ButtonValue(data) ?? "/menu";
+                }
+            }, ct);
         }
-        await RunTurnAsync(activity, turn => turn.TurnState[ChatKey] = inbound.ChatId, ct);
+        finally
+        {
+            await turnDone.CancelAsync();
+            await typing;
+        }
+    }
+
+    /// <summary>Shows "typing…" at once and again every <see cref="TelegramOptions.TypingIntervalSeconds"/> until the turn ends.</summary>
+    private async Task KeepTypingAsync(long chatId, string userId, CancellationToken turnDone)
+    {
+        var interval = TimeSpan.FromSeconds(options.Value.TypingIntervalSeconds);
+        try
+        {
+            while (!turnDone.IsCancellationRequested)
+            {
+                await TryAsync(chatId, userId, async c => { await client.SendChatAction(chatId, ChatAction.Typing, cancellationToken: c); return Done; }, turnDone);
+                await Task.Delay(interval, Clock, turnDone);
+            }
+        }
+        catch (OperationCanceledException) when (turnDone.IsCancellationRequested)
+        {
+            // The turn is over.
+        }
     }
 
     public override async Task<ResourceResponse[]> SendActivitiesAsync(ITurnContext turnContext, Activity[] activities, CancellationToken cancellationToken)
@@ -67,7 +104,8 @@ public sealed class TelegramAdapter(TurnPipeline pipeline, UserDirectory users, 
             }
             if (activity.Type != ActivityTypes.Message) continue;
             var parts = TelegramMapping.Split(activity.Text ?? "");
-            var keyboard = TelegramMapping.Keyboard(activity, Shorten);
+            var conversation = HasLongValue(activity) ? await State.ConversationAsync(turnContext, cancellationToken) : null;
+            var keyboard = TelegramMapping.Keyboard(activity, value => Shorten(value, conversation!));
             Message? last = null;
             for (var i = 0; i < parts.Count; i++)
             {
@@ -103,13 +141,18 @@ public sealed class TelegramAdapter(TurnPipeline pipeline, UserDirectory users, 
         }
     }
 
-    /// <summary>A value too long for Telegram's 64-byte callback data is sent as a short token and looked up when pressed.</summary>
-    private string Shorten(string value)
+    private static bool HasLongValue(Activity activity) =>
+        activity.SuggestedActions?.Actions?.Any(a => TelegramMapping.NeedsShortening(a.Value?.ToString() ?? a.Title ?? "")) == true;
+
+    /// <summary>
+    /// A value too long for Telegram's 64-byte callback data is sent as a short token (a hash of the value) and kept
+    /// in the conversation's state, where the pressed button finds it — also after a restart.
+    /// </summary>
+    private static string Shorten(string value, ConversationData conversation)
     {
         var token = ShortValuePrefix + Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(value)), 0, 18)
             .Replace('+', '-').Replace('/', '_');
-        if (_longValues.Count > 10_000) _longValues.Clear();
-        _longValues[token] = value;
+        conversation.RememberButton(token, value);
         return token;
     }
 }

@@ -103,6 +103,9 @@ public static class TelegramMapping
         return at > max / 4 ? at : -1;
     }
 
+    /// <summary>True when <paramref name="value"/> does not fit Telegram's 64-byte callback data.</summary>
+    public static bool NeedsShortening(string value) => Encoding.UTF8.GetByteCount(value) > MaxCallbackDataBytes;
+
     /// <summary>Suggested actions as an inline keyboard, one button per row; values too long for callback data are replaced by <paramref name="shorten"/>.</summary>
     public static InlineKeyboardMarkup? Keyboard(IMessageActivity activity, Func<string, string> shorten)
     {
@@ -111,7 +114,7 @@ public static class TelegramMapping
         return new InlineKeyboardMarkup(actions.Select(a =>
         {
             var value = a.Value?.ToString() ?? a.Title;
-            var data = Encoding.UTF8.GetByteCount(value) <= MaxCallbackDataBytes ? value : shorten(value);
+            var data = NeedsShortening(value) ? shorten(value) : value;
             return new[] { InlineKeyboardButton.WithCallbackData(a.Title, data) };
         }));
     }

@@ -41,6 +41,9 @@ public sealed class TelegramOptions
     /// <summary>Attempts for a call that fails transiently (5xx, timeout, connection), with exponential backoff.</summary>
     public int MaxSendAttempts { get; set; } = 4;
 
+    /// <summary>While a turn runs longer than this, "typing…" is shown again (Telegram shows it for about 5 seconds).</summary>
+    public double TypingIntervalSeconds { get; set; } = 4;
+
     public bool Enabled => !string.IsNullOrWhiteSpace(BotToken);
 }
 
@@ -57,6 +60,7 @@ internal sealed partial class TelegramOptionsValidator : IValidateOptions<Telegr
         errors.Require(options.PerChatMessagesPerSecond is > 0 and <= 30, "PerChatMessagesPerSecond", "must be in (0, 30].");
         errors.Require(options.PerChatBurst is >= 1 and <= 20, "PerChatBurst", "must be between 1 and 20.");
         errors.Require(options.MaxSendAttempts is >= 1 and <= 10, "MaxSendAttempts", "must be between 1 and 10.");
+        errors.Require(options.TypingIntervalSeconds is >= 0.5 and <= 5, "TypingIntervalSeconds", "must be between 0.5 and 5 (Telegram clears typing after 5 seconds).");
         if (options.Mode == TelegramMode.Webhook)
         {
             errors.Require(Secret().IsMatch(options.WebhookSecret), "WebhookSecret",

@@ -19,7 +19,11 @@ public sealed class WebChatAdapter(TurnPipeline pipeline, UserDirectory users) :
         var userId = await users.TouchAsync(ChannelId, inbound.UserId, ct);
         var activity = WebChatMapping.ToActivity(inbound, userId, Clock.GetUtcNow());
         var replies = new List<Activity>();
-        await RunTurnAsync(activity, turn => turn.TurnState.Add(RepliesKey, replies), ct);
+        await RunTurnAsync(activity, (turn, _) =>
+        {
+            turn.TurnState.Add(RepliesKey, replies);
+            return Task.CompletedTask;
+        }, ct);
         return replies;
     }
 

@@ -23,6 +23,9 @@ public sealed class FakeTelegramApi : IAsyncDisposable
     public ConcurrentQueue<(string Method, JsonElement Body)> Calls { get; } = new();
     public ConcurrentDictionary<string, ConcurrentQueue<(int Status, string Body)>> Failures { get; } = new();
 
+    /// <summary>How long a method takes to answer (a slow API makes a long turn).</summary>
+    public ConcurrentDictionary<string, TimeSpan> Delays { get; } = new();
+
     /// <summary>Updates getUpdates hands out (those at or after the requested offset).</summary>
     public ConcurrentQueue<JsonElement> Updates { get; } = new();
 
@@ -46,7 +49,8 @@ public sealed class FakeTelegramApi : IAsyncDisposable
     {
         using var document = await JsonDocument.ParseAsync(request.Body);
         var body = document.RootElement.Clone();
-        Calls.Enqueue((method, body));
+        if (Delays.TryGetValue(method, out var delay)) await Task.Delay(delay);
+        Calls.Enqueue((method, body)); // recorded when answered
         if (token != Token) return Results.Json(new { ok = false, error_code = 401, description = "Unauthorized" }, statusCode: 401);
         if (Failures.TryGetValue(method, out var queue) && queue.TryDequeue(out var failure))
         {

@@ -21,14 +21,21 @@ public abstract class TelegramTestHost : IAsyncLifetime
         Host = await StartHostAsync();
     }
 
-    protected Task<BotHost> StartHostAsync() => BotHost.StartSqliteAsync(Data.Path, Logs, new Dictionary<string, string?>
-    {
-        ["Telegram:BotToken"] = FakeTelegramApi.Token,
-        ["Telegram:WebhookSecret"] = Secret,
-        ["Telegram:ApiBaseUrl"] = Api.BaseUrl,
-    });
+    /// <summary>More configuration for the host (a test class's own content root, timings).</summary>
+    protected Dictionary<string, string?> Settings { get; } = [];
 
-    public async Task DisposeAsync()
+    protected Task<BotHost> StartHostAsync()
+    {
+        var settings = new Dictionary<string, string?>(Settings)
+        {
+            ["Telegram:BotToken"] = FakeTelegramApi.Token,
+            ["Telegram:WebhookSecret"] = Secret,
+            ["Telegram:ApiBaseUrl"] = Api.BaseUrl,
+        };
+        return BotHost.StartSqliteAsync(Data.Path, Logs, settings);
+    }
+
+    public virtual async Task DisposeAsync()
     {
         await Host.DisposeAsync();
         await Api.DisposeAsync();

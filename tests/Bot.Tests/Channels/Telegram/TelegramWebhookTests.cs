@@ -3,6 +3,8 @@ using System.Text;
 using Bot.Tests.Infrastructure;
 using Bot.Web.Channels.Telegram;
 using Bot.Web.Data;
+using Bot.Web.Privacy;
+using Microsoft.Bot.Schema;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
@@ -60,6 +62,29 @@ public sealed class TelegramWebhookTests : TelegramTestHost
         Assert.Contains(buttons, b => b.GetProperty("text").GetString() == "Menü" && b.GetProperty("callback_data").GetString() == "menu");
         Assert.All(buttons, b => Assert.InRange(Encoding.UTF8.GetByteCount(b.GetProperty("callback_data").GetString()!), 1, 64));
         Assert.Equal("typing", Api.Sent("sendChatAction", 1001)[0].GetProperty("action").GetString());
+    }
+
+    [Fact]
+    public async Task A_message_over_4096_characters_sent_later_arrives_in_paragraph_parts()
+    {
+        await PostAsync(Fixture("start.json"));
+        await Api.WaitForAsync(api => api.Sent("sendMessage", 1004).Count > 0);
+        await Task.Delay(300);
+        var before = Api.Sent("sendMessage", 1004).Count;
+        var userId = await Host.Services.GetRequiredService<UserDirectory>().IdOfAsync(TelegramAdapter.ChannelId, "1004");
+        var paragraph = string.Join(' ', Enumerable.Repeat("duyuru", 400)); // 2,799 characters
+        var reference = new ConversationReference
+        {
+            ChannelId = TelegramAdapter.ChannelId,
+            Conversation = new ConversationAccount(id: userId),
+            User = new ChannelAccount(id: userId),
+            Bot = new ChannelAccount(id: "bot"),
+        };
+        // A message the bot sends on its own (a staff answer, an announcement), not in reply to an update.
+        await Host.Services.GetRequiredService<TelegramAdapter>().ContinueConversationAsync("bot", reference,
+            (turn, ct) => turn.SendActivityAsync(string.Join("\n\n", paragraph, paragraph, paragraph), cancellationToken: ct), default);
+        var parts = Api.Sent("sendMessage", 1004).Skip(before).Select(m => m.GetProperty("text").GetString()).ToList();
+        Assert.Equal([paragraph, paragraph, paragraph], parts);
     }
 
     [Fact]
