@@ -53,6 +53,7 @@ public static class BotApplication
         app.MapBotHealth();
         app.MapWebChat();
         app.MapTelegram();
+        app.MapWhatsApp();
         return app;
     }
 
@@ -158,6 +159,7 @@ public static class BotApplication
         services.AddSingleton<ConversationState>();
         services.AddSingleton<UserState>();
         services.AddSingleton<BotStateAccessors>();
+        services.AddSingleton<OptOutMiddleware>();
         services.AddSingleton<LanguageMiddleware>();
         services.AddSingleton<TurnErrorHandler>();
         services.AddSingleton<KeyedLock>();
@@ -172,6 +174,7 @@ public static class BotApplication
         services.AddValidatedOptions<TelegramOptions>(TelegramOptions.Section);
         services.AddTelegram(configuration);
         services.AddValidatedOptions<TwilioOptions>(TwilioOptions.Section);
+        services.AddWhatsApp(configuration);
         services.AddSingleton<WebChatAdapter>();
         return services;
     }

@@ -42,6 +42,15 @@ public sealed class ConversationData
     }
 
     public string? ButtonValue(string token) => ButtonValues.FirstOrDefault(b => b.Token == token)?.Value;
+
+    /// <summary>On channels without buttons (WhatsApp): the numbered choices of the last message sent, which "1", "2"… pick.</summary>
+    public List<NumberedChoice> Choices { get; set; } = [];
+}
+
+public sealed class NumberedChoice
+{
+    public string Title { get; set; } = "";
+    public string Value { get; set; } = "";
 }
 
 public sealed class ButtonValue

@@ -25,6 +25,11 @@ public sealed class LanguageMiddleware(BotStateAccessors state, BotContent conte
         var input = turnContext.Activity.Text ?? turnContext.Activity.Value?.ToString();
         var language = Decide(profile, input, turnContext.Activity.Locale, out var chosen);
 
+        if (language is null && BotCommands.IsCommand(input))
+        {
+            await next(cancellationToken); // STOP from someone new is obeyed at once (and confirmed in every language)
+            return;
+        }
         if (language is null)
         {
             await AskAsync(turnContext, cancellationToken);

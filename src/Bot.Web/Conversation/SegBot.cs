@@ -11,6 +11,12 @@ public static class BotCommands
 {
     /// <summary>Stop all announcements to this user (Telegram /stop; the WhatsApp opt-out words).</summary>
     public const string StopAnnouncements = "announcements:stop";
+
+    /// <summary>Resume announcements after a stop (the WhatsApp opt-in words: START, BAŞLA, ابدأ…).</summary>
+    public const string ResumeAnnouncements = "announcements:resume";
+
+    /// <summary>True for a value a channel put in place of the user's words; the bot obeys it in any language.</summary>
+    public static bool IsCommand(string? input) => input is StopAnnouncements or ResumeAnnouncements;
 }
 
 /// <summary>
@@ -55,10 +61,20 @@ public sealed class SegBot(
             await OnMenuOptionAsync(turnContext, option, profile, language, cancellationToken);
             return;
         }
-        if (input == BotCommands.StopAnnouncements)
+        if (BotCommands.IsCommand(input))
         {
-            await users.SetAnnouncementsStoppedAsync(turnContext.Activity.From.Id, true, cancellationToken);
-            await SayAsync(turnContext, content.Texts.Get(language, TextKeys.AnnouncementsStopped), cancellationToken);
+            var stop = input == BotCommands.StopAnnouncements;
+            await users.SetAnnouncementsStoppedAsync(turnContext.Activity.From.Id, stop, cancellationToken);
+            // Confirmed in the user's language, or in every language when the bot does not know it yet (a first "STOP").
+            var languages = TurnLanguage.IsKnown(turnContext) ? [language] : Language.All;
+            var keys = stop ? new[] { TextKeys.AnnouncementsStopped, TextKeys.AnnouncementsStoppedResumeHint } : [TextKeys.AnnouncementsResumed];
+            await SayAsync(turnContext, string.Join("\n\n", languages.Select(l => string.Join(' ', keys.Select(k => content.Texts.Get(l, k))))), cancellationToken);
+            return;
+        }
+        if (input.Length == 0 && turnContext.Activity.Attachments?.Count > 0)
+        {
+            // A photo, voice note or document without words: the bot reads text only.
+            await SayAsync(turnContext, content.Texts.Get(language, TextKeys.MediaUnsupported), cancellationToken);
             return;
         }
         if (IsMenuCommand(input))

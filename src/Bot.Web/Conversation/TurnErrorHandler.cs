@@ -11,8 +11,12 @@ namespace Bot.Web.Conversation;
 /// </summary>
 public sealed class TurnErrorHandler(ILogger<TurnErrorHandler> logger, BotStateAccessors state, BotContent content)
 {
+    /// <summary>Turn state flag of a turn the bot started itself: its errors go back to the caller.</summary>
+    public const string ProactiveKey = "Bot.Proactive";
+
     public async Task HandleAsync(ITurnContext turn, Exception exception)
     {
+        if (turn.TurnState.ContainsKey(ProactiveKey)) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(exception);
         if (exception is StateConflictException)
         {
             logger.LogWarning("Concurrent turns on channel {Channel}: this turn's state change was rejected, the other turn's kept",

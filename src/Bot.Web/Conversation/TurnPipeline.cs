@@ -7,6 +7,7 @@ namespace Bot.Web.Conversation;
 public sealed class TurnPipeline(
     IBot bot,
     BotStateAccessors state,
+    OptOutMiddleware optOut,
     LanguageMiddleware language,
     TurnErrorHandler errors,
     KeyedLock locks,
@@ -14,6 +15,7 @@ public sealed class TurnPipeline(
 {
     public IBot Bot { get; } = bot;
     public BotStateAccessors State { get; } = state;
+    public OptOutMiddleware OptOut { get; } = optOut;
     public LanguageMiddleware Language { get; } = language;
     public TurnErrorHandler Errors { get; } = errors;
     public KeyedLock Locks { get; } = locks;
@@ -32,6 +34,7 @@ public abstract class ChannelAdapter : BotAdapter
     {
         _pipeline = pipeline;
         Use(new AutoSaveStateMiddleware(pipeline.State.ConversationState, pipeline.State.UserState));
+        Use(pipeline.OptOut);
         Use(pipeline.Language);
         OnTurnError = pipeline.Errors.HandleAsync;
     }
@@ -51,6 +54,20 @@ public abstract class ChannelAdapter : BotAdapter
         using var turn = new TurnContext(this, activity);
         if (prepare is not null) await prepare(turn, ct);
         await RunPipelineAsync(turn, _pipeline.Bot.OnTurnAsync, ct);
+    }
+
+    /// <summary>
+    /// A message the bot starts itself (a staff answer, an announcement): runs under the conversation's lock like a
+    /// turn, and a failure (recipient unreachable, outside the WhatsApp window…) reaches the caller instead of
+    /// being apologised for in the chat.
+    /// </summary>
+    public override async Task ContinueConversationAsync(string botId, ConversationReference reference, BotCallbackHandler callback, CancellationToken cancellationToken)
+    {
+        var activity = reference.GetContinuationActivity();
+        using var held = await _pipeline.Locks.AcquireAsync(activity.ChannelId + "/" + activity.Conversation.Id, cancellationToken);
+        using var turn = new TurnContext(this, activity);
+        turn.TurnState[TurnErrorHandler.ProactiveKey] = true;
+        await RunPipelineAsync(turn, callback, cancellationToken);
     }
 
     public override Task<ResourceResponse> UpdateActivityAsync(ITurnContext turnContext, Activity activity, CancellationToken cancellationToken) =>

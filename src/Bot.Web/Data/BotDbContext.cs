@@ -16,6 +16,7 @@ public abstract class BotDbContext(DbContextOptions options) : DbContext(options
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<Feedback.UnansweredQuestion> Unanswered => Set<Feedback.UnansweredQuestion>();
     public DbSet<InboundUpdate> Inbound => Set<InboundUpdate>();
+    public DbSet<OutboundMessage> Outbound => Set<OutboundMessage>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -47,9 +48,23 @@ public abstract class BotDbContext(DbContextOptions options) : DbContext(options
             e.HasKey(x => x.Id);
             e.Property(x => x.Channel).HasMaxLength(32);
             e.Property(x => x.ExternalId).HasMaxLength(64);
+            e.Property(x => x.Sender).HasMaxLength(64);
             e.HasIndex(x => new { x.Channel, x.ExternalId }).IsUnique();
             e.HasIndex(x => new { x.Status, x.Id });
         });
+        modelBuilder.Entity<OutboundMessage>(e =>
+        {
+            e.ToTable("outbound_messages");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Channel).HasMaxLength(32);
+            e.Property(x => x.ExternalId).HasMaxLength(64);
+            e.Property(x => x.UserId).HasMaxLength(64);
+            e.Property(x => x.Status).HasMaxLength(32);
+            e.Property(x => x.Template).HasMaxLength(64);
+            e.HasIndex(x => new { x.Channel, x.ExternalId }).IsUnique();
+            e.HasIndex(x => x.UserId);
+        });
+        modelBuilder.Entity<BotUser>().HasIndex(x => x.LastBusinessInitiatedAt);
         modelBuilder.Entity<Feedback.UnansweredQuestion>(e =>
         {
             e.ToTable("unanswered_questions");

@@ -26,6 +26,12 @@ public sealed class BotUser
 
     /// <summary>Since when the user asked for no announcements at all (/stop, STOP…); null when they may receive them.</summary>
     public DateTimeOffset? AnnouncementsStoppedAt { get; set; }
+
+    /// <summary>
+    /// When the bot last wrote to this user outside their 24-hour customer-service window (a WhatsApp template):
+    /// users with this in the last 24 hours count against the sender's daily business-initiated budget.
+    /// </summary>
+    public DateTimeOffset? LastBusinessInitiatedAt { get; set; }
 }
 
 /// <summary>Application secrets generated on first start (protected with Data Protection), e.g. the pseudonym key.</summary>

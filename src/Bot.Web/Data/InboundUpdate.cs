@@ -10,6 +10,11 @@ public sealed class InboundUpdate
     public long Id { get; set; }
     public required string Channel { get; set; }
     public required string ExternalId { get; set; }
+
+    /// <summary>The pseudonymous id of the sender: one sender's updates are processed in order.</summary>
+    public string Sender { get; set; } = "";
+
+    /// <summary>The update as received, encrypted (Data Protection); null once handled.</summary>
     public string? Payload { get; set; }
     public InboundStatus Status { get; set; }
     public int Attempts { get; set; }

@@ -50,16 +50,18 @@ public sealed record MenuDefinition(string Prompt, IReadOnlyList<MenuOption> Opt
 public sealed record MenuOption(string Value, string TextKey, string? Entry);
 
 /// <summary>All content the bot runs on, loaded and validated together from localization/ and dialogs/.</summary>
-public sealed class BotContent(ContentPaths paths, TextCatalog texts, LanguageDetector languages, MenuDefinition menu)
+public sealed class BotContent(ContentPaths paths, TextCatalog texts, LanguageDetector languages, MenuDefinition menu, OptOutWords optOut)
 {
     public ContentPaths Paths { get; } = paths;
     public TextCatalog Texts { get; } = texts;
     public LanguageDetector Languages { get; } = languages;
     public MenuDefinition Menu { get; } = menu;
+    public OptOutWords OptOut { get; } = optOut;
 
     public static BotContent Load(ContentPaths paths)
     {
         var texts = TextCatalog.Load(paths.Localization);
-        return new BotContent(paths, texts, LanguageDetector.Load(paths.Localization), MenuDefinition.Load(paths.Dialogs, texts));
+        return new BotContent(paths, texts, LanguageDetector.Load(paths.Localization), MenuDefinition.Load(paths.Dialogs, texts),
+            OptOutWords.Load(paths.Localization));
     }
 }

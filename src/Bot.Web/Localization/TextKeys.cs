@@ -18,6 +18,10 @@ public static class TextKeys
     public const string CentreHours = "centre.hours";
     public const string CoursesNone = "courses.none";
     public const string AnnouncementsStopped = "announcements.stopped";
+    public const string AnnouncementsStoppedResumeHint = "announcements.stopped_resume_hint";
+    public const string AnnouncementsResumed = "announcements.resumed";
+    public const string MediaUnsupported = "media.unsupported";
+    public const string ChoiceHint = "choice.hint";
     public const string MenuTitle = "menu.title";
     public const string MenuButton = "menu.button";
     public const string MenuCommands = "commands.menu";

@@ -93,6 +93,37 @@ public sealed class UserDirectory(
         return row is null ? null : _addresses.Unprotect(row);
     }
 
+    /// <summary>What a channel needs to write to a user: the decrypted address and when they last wrote (null: unknown user).</summary>
+    public async Task<Contact?> ContactAsync(string userId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var row = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId, ct);
+        return row is null ? null : new Contact(_addresses.Unprotect(row.ProtectedAddress), row.LastSeenAt, row.LastBusinessInitiatedAt,
+            row.UnreachableSince, row.AnnouncementsStoppedAt);
+    }
+
+    /// <summary>How many users the bot wrote to outside their 24-hour window since <paramref name="since"/>.</summary>
+    public async Task<int> BusinessInitiatedSinceAsync(DateTimeOffset since, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Users.CountAsync(u => u.LastBusinessInitiatedAt > since, ct);
+    }
+
+    /// <summary>The oldest business-initiated contact since <paramref name="since"/> (when budget frees up next).</summary>
+    public async Task<DateTimeOffset?> OldestBusinessInitiatedSinceAsync(DateTimeOffset since, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Users.Where(u => u.LastBusinessInitiatedAt > since).OrderBy(u => u.LastBusinessInitiatedAt)
+            .Select(u => u.LastBusinessInitiatedAt).FirstOrDefaultAsync(ct);
+    }
+
+    public async Task MarkBusinessInitiatedAsync(string userId, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(u => u.SetProperty(x => x.LastBusinessInitiatedAt, now), ct);
+    }
+
     public void Dispose() => _keyLock.Dispose();
 
     private async Task<byte[]> KeyAsync(CancellationToken ct)
@@ -177,3 +208,11 @@ public static class PrivacySetup
         return prefix + new string(chars);
     }
 }
+
+/// <summary>A user's channel address (decrypted, for sending only) and contact times.</summary>
+public sealed record Contact(
+    string Address,
+    DateTimeOffset LastInboundAt,
+    DateTimeOffset? LastBusinessInitiatedAt,
+    DateTimeOffset? UnreachableSince,
+    DateTimeOffset? AnnouncementsStoppedAt);

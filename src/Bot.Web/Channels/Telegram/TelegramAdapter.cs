@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Bot.Web.Conversation;
 using Bot.Web.Privacy;
 using Microsoft.Bot.Builder;
@@ -24,12 +25,25 @@ public sealed class TelegramAdapter(
     TelegramSender sender,
     IOptions<TelegramOptions> options,
     ILogger<TelegramAdapter> logger)
-    : ChannelAdapter(pipeline)
+    : ChannelAdapter(pipeline), IInboundProcessor
 {
     public const string ChannelId = "telegram";
     private const string ChatKey = "Telegram.ChatId";
     private const string ShortValuePrefix = "h:";
     private static readonly object Done = new();
+
+    string IInboundProcessor.Channel => ChannelId;
+
+    Task IInboundProcessor.ProcessAsync(string payload, CancellationToken ct) =>
+        ProcessAsync(JsonSerializer.Deserialize<Update>(payload, JsonBotAPI.Options)!, ct);
+
+    /// <summary>Hands an update to the inbox (false: already received); its turn runs there.</summary>
+    public async Task<bool> AcceptAsync(ChannelInbox inbox, Update update, string payload, CancellationToken ct)
+    {
+        if (TelegramMapping.ToInbound(update) is not { } inbound) return true;
+        var sender = await users.IdOfAsync(ChannelId, inbound.ChatId.ToString(CultureInfo.InvariantCulture), ct);
+        return await inbox.AcceptAsync(ChannelId, update.Id.ToString(CultureInfo.InvariantCulture), sender, payload, ct);
+    }
 
     public async Task ProcessAsync(Update update, CancellationToken ct)
     {

@@ -79,29 +79,8 @@ public static class TelegramMapping
         return activity;
     }
 
-    /// <summary>Splits a text into Telegram messages: at paragraph breaks, else line breaks, else spaces, else hard.</summary>
-    public static IReadOnlyList<string> Split(string text, int max = MaxMessageLength)
-    {
-        var parts = new List<string>();
-        var rest = text.Trim();
-        while (rest.Length > max)
-        {
-            var cut = LastBreak(rest, max, "\n\n");
-            if (cut <= 0) cut = LastBreak(rest, max, "\n");
-            if (cut <= 0) cut = LastBreak(rest, max, " ");
-            if (cut <= 0) cut = char.IsHighSurrogate(rest[max - 1]) ? max - 1 : max;
-            parts.Add(rest[..cut].TrimEnd());
-            rest = rest[cut..].TrimStart();
-        }
-        if (rest.Length > 0 || parts.Count == 0) parts.Add(rest);
-        return parts;
-    }
-
-    private static int LastBreak(string text, int max, string separator)
-    {
-        var at = text.LastIndexOf(separator, max - 1, StringComparison.Ordinal);
-        return at > max / 4 ? at : -1;
-    }
+    /// <summary>Splits a text into Telegram messages (at most 4,096 characters each).</summary>
+    public static IReadOnlyList<string> Split(string text) => TextSplitter.Split(text, MaxMessageLength);
 
     /// <summary>True when <paramref name="value"/> does not fit Telegram's 64-byte callback data.</summary>
     public static bool NeedsShortening(string value) => Encoding.UTF8.GetByteCount(value) > MaxCallbackDataBytes;

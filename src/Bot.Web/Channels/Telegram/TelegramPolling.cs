@@ -15,7 +15,8 @@ namespace Bot.Web.Channels.Telegram;
 /// </summary>
 public sealed class TelegramPolling(
     ITelegramBotClient client,
-    TelegramInbox inbox,
+    ChannelInbox inbox,
+    TelegramAdapter adapter,
     IDbContextFactory<BotDbContext> dbFactory,
     ILogger<TelegramPolling> logger) : BackgroundService
 {
@@ -34,10 +35,7 @@ public sealed class TelegramPolling(
                 failures = 0;
                 foreach (var update in updates)
                 {
-                    if (TelegramMapping.ToInbound(update) is not null)
-                    {
-                        await inbox.AcceptAsync(update.Id, JsonSerializer.Serialize(update, JsonBotAPI.Options), stoppingToken);
-                    }
+                    await adapter.AcceptAsync(inbox, update, JsonSerializer.Serialize(update, JsonBotAPI.Options), stoppingToken);
                     offset = update.Id + 1;
                 }
             }

@@ -52,7 +52,7 @@ public static class TelegramWebhook
             return TypedResults.Problem("The body is not a Telegram update.", statusCode: StatusCodes.Status400BadRequest);
         }
         if (TelegramMapping.ToInbound(update) is null) return TypedResults.Ok(); // a kind of update the bot does not handle
-        await services.GetRequiredService<TelegramInbox>().AcceptAsync(update.Id, body, ct);
+        await services.GetRequiredService<TelegramAdapter>().AcceptAsync(services.GetRequiredService<ChannelInbox>(), update, body, ct);
         return TypedResults.Ok();
     }
 }
@@ -70,8 +70,8 @@ public static class TelegramSetup
             sp.GetRequiredService<IHttpClientFactory>().CreateClient("telegram")));
         services.AddSingleton<TelegramSender>();
         services.AddSingleton<TelegramAdapter>();
-        services.AddSingleton<TelegramInbox>();
-        services.AddHostedService(sp => sp.GetRequiredService<TelegramInbox>());
+        services.AddSingleton<IInboundProcessor>(sp => sp.GetRequiredService<TelegramAdapter>());
+        services.AddChannelInbox();
         if (settings.Mode == TelegramMode.Polling) services.AddHostedService<TelegramPolling>();
         return services;
     }

@@ -1,0 +1,77 @@
+using Bot.Web.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Bot.Web.Channels;
+
+/// <summary>
+/// Delivery status of sent messages (<c>outbound_messages</c>), keyed by the channel's message id. Reports may arrive
+/// in any order — even before the send call has returned — and a report never moves a message back in its life
+/// (read is never replaced by delivered; a failure after delivery is kept as delivered).
+/// </summary>
+public sealed class DeliveryLog(IDbContextFactory<BotDbContext> dbFactory, TimeProvider clock)
+{
+    /// <summary>Rank of a status in a message's life; unknown words rank lowest.</summary>
+    public static int Rank(string status) => status switch
+    {
+        "accepted" or "scheduled" or "queued" => 1,
+        "sending" => 2,
+        "sent" => 3,
+        "delivered" or "undelivered" or "failed" or "canceled" or "partially_delivered" => 4,
+        "read" => 5,
+        _ => 0,
+    };
+
+    /// <summary>Records a send (with its recipient) or a status report; returns the recipient when known and whether the status changed.</summary>
+    public async Task<(string UserId, bool Changed)> RecordAsync(string channel, string externalId, string status, int? errorCode,
+        string? userId = null, string? template = null, CancellationToken ct = default)
+    {
+        var rank = Rank(status);
+        var now = clock.GetUtcNow();
+        for (var attempt = 0; ; attempt++)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var row = db.Outbound.Where(m => m.Channel == channel && m.ExternalId == externalId);
+            // Both updates are conditional in the database itself, so concurrent reports cannot downgrade each other.
+            var changed = await row.Where(m => m.StatusRank < rank).ExecuteUpdateAsync(m => m
+                .SetProperty(x => x.Status, status)
+                .SetProperty(x => x.StatusRank, rank)
+                .SetProperty(x => x.ErrorCode, errorCode)
+                .SetProperty(x => x.UpdatedAt, now), ct) > 0;
+            if (!string.IsNullOrEmpty(userId))
+            {
+                await row.Where(m => m.UserId == "").ExecuteUpdateAsync(m => m
+                    .SetProperty(x => x.UserId, userId)
+                    .SetProperty(x => x.Template, template), ct);
+            }
+            var known = await row.Select(m => m.UserId).FirstOrDefaultAsync(ct);
+            if (known is not null) return (known, changed);
+            db.Outbound.Add(new OutboundMessage
+            {
+                Channel = channel,
+                ExternalId = externalId,
+                UserId = userId ?? "",
+                Template = template,
+                Status = status,
+                StatusRank = rank,
+                ErrorCode = errorCode,
+                CreatedAt = now,
+                UpdatedAt = now,
+            });
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return (userId ?? "", true);
+            }
+            catch (DbUpdateException) when (attempt == 0)
+            {
+                // The other report of the same message created the row first: apply ours to it.
+            }
+        }
+    }
+
+    public async Task<OutboundMessage?> FindAsync(string channel, string externalId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Outbound.AsNoTracking().FirstOrDefaultAsync(m => m.Channel == channel && m.ExternalId == externalId, ct);
+    }
+}

@@ -1,0 +1,129 @@
+using System.Text.Json;
+using Bot.Web.Conversation;
+using Bot.Web.Localization;
+using Bot.Web.Privacy;
+using Microsoft.Bot.Builder;
+using Microsoft.Bot.Schema;
+using Microsoft.Extensions.Options;
+
+namespace Bot.Web.Channels.WhatsApp;
+
+/// <summary>
+/// The WhatsApp channel through Twilio: one turn per inbound message (after the inbox), with a numbered reply picking
+/// one of the choices last shown; replies go out through Twilio's REST API as text (choices as a numbered list, long
+/// texts split at 1,600 characters). Outside the 24-hour customer-service window it sends only the message's
+/// approved template, within the daily budget of business-initiated conversations, and refuses free text.
+/// </summary>
+public sealed class WhatsAppAdapter(
+    TurnPipeline pipeline,
+    UserDirectory users,
+    WhatsAppSender sender,
+    BotContent content,
+    IOptions<TwilioOptions> options,
+    ILogger<WhatsAppAdapter> logger)
+    : ChannelAdapter(pipeline), IInboundProcessor
+{
+    public const string ChannelId = "whatsapp";
+
+    /// <summary>The window is 24 hours from the user's last message; a small margin covers our processing delay.</summary>
+    public static readonly TimeSpan ServiceWindow = TimeSpan.FromHours(24) - TimeSpan.FromMinutes(5);
+
+    private static readonly TimeSpan BudgetPeriod = TimeSpan.FromHours(24);
+    private readonly SemaphoreSlim _budgetLock = new(1, 1);
+
+    string IInboundProcessor.Channel => ChannelId;
+
+    /// <summary>Hands a received message to the inbox (false: already received, a Twilio retry).</summary>
+    public async Task<bool> AcceptAsync(ChannelInbox inbox, WhatsAppInbound inbound, CancellationToken ct)
+    {
+        var sender = await users.IdOfAsync(ChannelId, inbound.Address, ct);
+        return await inbox.AcceptAsync(ChannelId, inbound.MessageSid, sender, JsonSerializer.Serialize(inbound), ct);
+    }
+
+    async Task IInboundProcessor.ProcessAsync(string payload, CancellationToken ct)
+    {
+        var inbound = JsonSerializer.Deserialize<WhatsAppInbound>(payload)!;
+        var userId = await users.TouchAsync(ChannelId, inbound.Address, ct); // also opens the 24-hour window
+        var activity = WhatsAppMapping.ToActivity(inbound, userId, Clock.GetUtcNow());
+        await RunTurnAsync(activity, async (turn, c) =>
+        {
+            var conversation = await State.ConversationAsync(turn, c);
+            if (WhatsAppMapping.ResolveChoice(activity.Text ?? "", conversation.Choices) is { } value)
+            {
+                activity.Text = value;
+                activity.Value = value;
+            }
+        }, ct);
+    }
+
+    public override async Task<ResourceResponse[]> SendActivitiesAsync(ITurnContext turnContext, Activity[] activities, CancellationToken cancellationToken)
+    {
+        var userId = turnContext.Activity.Conversation.Id;
+        var contact = await users.ContactAsync(userId, cancellationToken)
+            ?? throw new InvalidOperationException("No WhatsApp number is known for this user.");
+        var responses = new List<ResourceResponse>();
+        foreach (var activity in activities.Where(a => a.Type == ActivityTypes.Message))
+        {
+            var language = Language.IsSupported(activity.Locale) ? activity.Locale! : (await State.ProfileAsync(turnContext, cancellationToken)).Language ?? Language.Turkish;
+            var conversation = await State.ConversationAsync(turnContext, cancellationToken);
+            conversation.Choices = WhatsAppMapping.Choices(activity);
+            if (Clock.GetUtcNow() - contact.LastInboundAt > ServiceWindow)
+            {
+                responses.Add(await SendTemplateAsync(userId, contact, activity, language, cancellationToken));
+                continue;
+            }
+            var text = WhatsAppMapping.Render(activity, content.Texts.Get(language, TextKeys.ChoiceHint));
+            string? last = null;
+            foreach (var part in WhatsAppMapping.Split(text))
+            {
+                try
+                {
+                    last = (await sender.SendAsync(userId, contact.Address, m => m.Body = part, null, cancellationToken)).Sid;
+                }
+                catch (RecipientUnreachableException) when (turnContext.Activity.Type == ActivityTypes.Message)
+                {
+                    return responses.ToArray(); // in a reply: the rest would fail alike; marked by the sender
+                }
+            }
+            responses.Add(new ResourceResponse(last));
+        }
+        logger.LogDebug("Sent {Count} message(s) on WhatsApp", responses.Count);
+        return responses.ToArray();
+    }
+
+    /// <summary>Outside the window: the message's template (ContentSid for the user's language), within the daily budget.</summary>
+    private async Task<ResourceResponse> SendTemplateAsync(string userId, Contact contact, IMessageActivity activity, string language, CancellationToken ct)
+    {
+        var template = WhatsAppTemplate.From(activity) ?? throw new OutsideServiceWindowException(contact.LastInboundAt);
+        var sids = options.Value.Templates.GetValueOrDefault(template.Type)
+            ?? throw new MessageRejectedException($"No WhatsApp template is configured for '{template.Type}' (Twilio:Templates:{template.Type}:<language>).");
+        var contentSid = sids.GetValueOrDefault(language) ?? sids.Values.First();
+        await _budgetLock.WaitAsync(ct);
+        try
+        {
+            var now = Clock.GetUtcNow();
+            var since = now - BudgetPeriod;
+            var counted = contact.LastBusinessInitiatedAt > since; // already counted today: no new conversation
+            if (!counted && await users.BusinessInitiatedSinceAsync(since, ct) >= options.Value.DailyBusinessInitiatedLimit)
+            {
+                var oldest = await users.OldestBusinessInitiatedSinceAsync(since, ct) ?? now;
+                throw new BusinessInitiatedLimitException(oldest + BudgetPeriod);
+            }
+            var sent = await sender.SendAsync(userId, contact.Address, m =>
+            {
+                m.ContentSid = contentSid;
+                m.ContentVariables = JsonSerializer.Serialize(template.Variables);
+            }, template.Type, ct);
+            await users.MarkBusinessInitiatedAsync(userId, ct);
+            return new ResourceResponse(sent.Sid);
+        }
+        finally
+        {
+            _budgetLock.Release();
+        }
+    }
+
+    /// <summary>Recipients the bot may still reach outside their window today (what the announcement outbox plans with).</summary>
+    public async Task<int> RemainingBusinessInitiatedAsync(CancellationToken ct) =>
+        Math.Max(0, options.Value.DailyBusinessInitiatedLimit - await users.BusinessInitiatedSinceAsync(Clock.GetUtcNow() - BudgetPeriod, ct));
+}

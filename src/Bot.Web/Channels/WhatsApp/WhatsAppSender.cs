@@ -1,0 +1,129 @@
+using System.Net.Sockets;
+using System.Threading.RateLimiting;
+using Bot.Web.Privacy;
+using Microsoft.Extensions.Options;
+using Twilio.Clients;
+using Twilio.Exceptions;
+using Twilio.Rest.Api.V2010.Account;
+
+namespace Bot.Web.Channels.WhatsApp;
+
+/// <summary>
+/// Every message to WhatsApp goes through here: at most Twilio:MessagesPerSecond; Twilio's "too many" answers
+/// (HTTP 429, 20429, 63018) pause all sending with growing backoff and are retried; 5xx answers and refused
+/// connections are retried with backoff (Twilio:MaxSendAttempts); opt-outs (21610, 63014) stop the recipient's
+/// announcements and mark them unreachable, invalid numbers (63003, 21211, 21614) mark them unreachable; content and
+/// configuration errors are not retried. A timeout is not retried either: Twilio has no idempotency key, and the
+/// message may have been created — a possible duplicate is worse than a logged, recorded gap.
+/// </summary>
+public sealed class WhatsAppSender : IDisposable
+{
+    /// <summary>The recipient opted out (21610 STOP at the carrier, 63014 blocked the business).</summary>
+    public static readonly IReadOnlySet<int> OptOutCodes = new HashSet<int> { 21610, 63014 };
+
+    /// <summary>The number cannot receive WhatsApp messages (63003), is invalid (21211) or not mobile (21614).</summary>
+    public static readonly IReadOnlySet<int> InvalidRecipientCodes = new HashSet<int> { 63003, 21211, 21614 };
+
+    /// <summary>Too many requests (20429) or the WhatsApp sender's rate exceeded (63018).</summary>
+    public static readonly IReadOnlySet<int> SlowDownCodes = new HashSet<int> { 20429, 63018 };
+    private readonly ITwilioRestClient _client;
+    private readonly TwilioOptions _options;
+    private readonly UserDirectory _users;
+    private readonly DeliveryLog _deliveries;
+    private readonly ILogger<WhatsAppSender> _logger;
+    private readonly SendPacing _pacing;
+    private readonly TokenBucketRateLimiter _rate;
+    private int _slowDowns;
+
+    public WhatsAppSender(ITwilioRestClient client, IOptions<TwilioOptions> options, UserDirectory users, DeliveryLog deliveries,
+        TimeProvider clock, ILogger<WhatsAppSender> logger)
+    {
+        _client = client;
+        _options = options.Value;
+        _users = users;
+        _deliveries = deliveries;
+        _logger = logger;
+        _pacing = new SendPacing(clock);
+        _rate = _pacing.Rate(_options.MessagesPerSecond, _options.MessagesPerSecond);
+    }
+
+    /// <summary>The status callback URL every message carries (Twilio:PublicBaseUrl + /api/whatsapp/status).</summary>
+    public Uri StatusCallback => new(_options.PublicUrl(WhatsAppWebhook.StatusPath));
+
+    /// <summary>Sends one message to <paramref name="address"/> (+90…) and records it for status callbacks.</summary>
+    public async Task<MessageResource> SendAsync(string userId, string address, Action<CreateMessageOptions> content, string? template, CancellationToken ct)
+    {
+        var message = new CreateMessageOptions(new Twilio.Types.PhoneNumber(WhatsAppMapping.ToTwilioAddress(address)))
+        {
+            From = new Twilio.Types.PhoneNumber(_options.WhatsAppFrom),
+            StatusCallback = StatusCallback,
+        };
+        content(message);
+        for (var attempt = 1; ; attempt++)
+        {
+            await _pacing.WaitWhilePausedAsync(ct);
+            using var lease = await _rate.AcquireAsync(1, ct);
+            try
+            {
+                var sent = await MessageResource.CreateAsync(message, _client);
+                Interlocked.Exchange(ref _slowDowns, 0);
+                await _deliveries.RecordAsync(WhatsAppAdapter.ChannelId, sent.Sid, sent.Status?.ToString() ?? "queued", sent.ErrorCode, userId, template, ct);
+                return sent;
+            }
+            catch (ApiException e) when (e.Status == 429 || SlowDownCodes.Contains(e.Code))
+            {
+                SlowDown(e.Code);
+                if (attempt >= _options.MaxSendAttempts + 2) throw;
+            }
+            catch (ApiException e) when (OptOutCodes.Contains(e.Code))
+            {
+                await _users.SetAnnouncementsStoppedAsync(userId, true, ct);
+                await _users.MarkUnreachableAsync(userId, ct);
+                _logger.LogInformation("WhatsApp recipient opted out (code {Code}): announcements stopped, not retried", e.Code);
+                throw new RecipientUnreachableException("The recipient opted out of WhatsApp messages from this sender.", e, optedOut: true);
+            }
+            catch (ApiException e) when (InvalidRecipientCodes.Contains(e.Code))
+            {
+                await _users.MarkUnreachableAsync(userId, ct);
+                _logger.LogInformation("WhatsApp recipient unreachable (code {Code}); marked and not retried", e.Code);
+                throw new RecipientUnreachableException("WhatsApp cannot deliver to this number.", e);
+            }
+            catch (ApiException e) when (e.Code == 63016)
+            {
+                throw new OutsideServiceWindowException(DateTimeOffset.MinValue);
+            }
+            catch (Exception e) when (IsRetryable(e, ct) && attempt < _options.MaxSendAttempts)
+            {
+                _logger.LogWarning("WhatsApp send failed ({Error}); retry {Attempt} after a backoff", Describe(e), attempt);
+                await _pacing.BackoffAsync(attempt, ct);
+            }
+            catch (ApiException e) when (e.Status is >= 400 and < 500)
+            {
+                _logger.LogError("Twilio refused a WhatsApp message (code {Code}, HTTP {Status}); not retried", e.Code, e.Status);
+                throw new MessageRejectedException($"Twilio refused the message (code {e.Code}).", e);
+            }
+        }
+    }
+
+    /// <summary>Pauses all sending, longer each time Twilio asks again without a success in between (1 s doubling to 60 s).</summary>
+    public void SlowDown(int code)
+    {
+        var slowDowns = Interlocked.Increment(ref _slowDowns);
+        var wait = TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, slowDowns - 1)));
+        _pacing.PauseFor(wait);
+        _logger.LogWarning("Twilio asks to slow down (code {Code}): all WhatsApp sending paused for {Seconds} s", code, wait.TotalSeconds);
+    }
+
+    /// <summary>Retried: Twilio 5xx answers and connections that never reached Twilio. Not a timeout (the message may exist).</summary>
+    private static bool IsRetryable(Exception e, CancellationToken ct) => e switch
+    {
+        ApiException api => api.Status >= 500,
+        ApiConnectionException connection => !ct.IsCancellationRequested && connection.InnerException is HttpRequestException { InnerException: SocketException },
+        HttpRequestException { InnerException: SocketException } => true,
+        _ => false,
+    };
+
+    private static string Describe(Exception e) => e is ApiException api ? $"HTTP {api.Status}, code {api.Code}" : e.GetType().Name;
+
+    public void Dispose() => _pacing.Dispose();
+}
