@@ -68,6 +68,11 @@ public sealed class ConfigurationTests
         { "Conversation:MaxTextLength", "5", "Conversation:MaxTextLength" },
         { "Security:PseudonymKey", "not-base64!", "Security:PseudonymKey" },
         { "Telegram:Mode", "Carrier-pigeon", "Telegram:Mode" },
+        { "Twilio:AccountSid", "AC-not-a-sid", "Twilio:AccountSid" },
+        { "Twilio:AccountSid", "AC0123456789abcdef0123456789abcdef", "Twilio:PublicBaseUrl" },
+        { "Twilio:AccountSid", "AC0123456789abcdef0123456789abcdef", "Twilio:WhatsAppFrom" },
+        { "Twilio:Templates:course-announcement:tr", "HX-short", "Twilio:Templates:course-announcement:tr" },
+        { "Twilio:Templates:course-announcement:fr", "HX11111111111111111111111111111111", "Twilio:Templates:course-announcement:fr" },
     };
 
     [Theory]

@@ -55,18 +55,8 @@ internal sealed partial class TwilioOptionsValidator : IValidateOptions<TwilioOp
 {
     public ValidateOptionsResult Validate(string? name, TwilioOptions options)
     {
-        if (!options.Enabled) return ValidateOptionsResult.Success;
         var errors = new OptionErrors(TwilioOptions.Section);
-        errors.Require(AccountSidPattern().IsMatch(options.AccountSid), "AccountSid", "must be AC followed by 32 hexadecimal characters.");
-        errors.Require(!string.IsNullOrWhiteSpace(options.AuthToken), "AuthToken", "is required when Twilio:AccountSid is set.");
-        errors.Require(FromPattern().IsMatch(options.WhatsAppFrom), "WhatsAppFrom", "must look like whatsapp:+14155238886.");
-        errors.Require(Uri.TryCreate(options.PublicBaseUrl, UriKind.Absolute, out var url) && url.Scheme is "https" or "http" && url.Query.Length == 0,
-            "PublicBaseUrl", "must be the absolute URL Twilio calls, without a query (e.g. https://bot.example.org).");
-        errors.Require(Uri.TryCreate(options.ApiBaseUrl, UriKind.Absolute, out var api) && api.Scheme is "http" or "https",
-            "ApiBaseUrl", "must be an absolute http(s) URL.");
-        errors.Require(options.MessagesPerSecond is >= 1 and <= 400, "MessagesPerSecond", "must be between 1 and 400.");
-        errors.Require(options.DailyBusinessInitiatedLimit >= 0, "DailyBusinessInitiatedLimit", "must be 0 or more.");
-        errors.Require(options.MaxSendAttempts is >= 1 and <= 10, "MaxSendAttempts", "must be between 1 and 10.");
+        // Templates and shared keys are checked even while the channel is off: a mistake there shows before go-live.
         foreach (var (key, secret) in options.WebhookSharedKeys)
         {
             errors.Require(!string.IsNullOrWhiteSpace(secret), $"WebhookSharedKeys:{key}", "needs the shared key's secret.");
@@ -80,6 +70,17 @@ internal sealed partial class TwilioOptionsValidator : IValidateOptions<TwilioOp
                 errors.Require(ContentSidPattern().IsMatch(sid), $"Templates:{type}:{language}", "must be a ContentSid: HX followed by 32 hexadecimal characters.");
             }
         }
+        if (!options.Enabled) return errors.Result();
+        errors.Require(AccountSidPattern().IsMatch(options.AccountSid), "AccountSid", "must be AC followed by 32 hexadecimal characters.");
+        errors.Require(!string.IsNullOrWhiteSpace(options.AuthToken), "AuthToken", "is required when Twilio:AccountSid is set.");
+        errors.Require(FromPattern().IsMatch(options.WhatsAppFrom), "WhatsAppFrom", "must look like whatsapp:+14155238886.");
+        errors.Require(Uri.TryCreate(options.PublicBaseUrl, UriKind.Absolute, out var url) && url.Scheme is "https" or "http" && url.Query.Length == 0,
+            "PublicBaseUrl", "must be the absolute URL Twilio calls, without a query (e.g. https://bot.example.org).");
+        errors.Require(Uri.TryCreate(options.ApiBaseUrl, UriKind.Absolute, out var api) && api.Scheme is "http" or "https",
+            "ApiBaseUrl", "must be an absolute http(s) URL.");
+        errors.Require(options.MessagesPerSecond is >= 1 and <= 400, "MessagesPerSecond", "must be between 1 and 400.");
+        errors.Require(options.DailyBusinessInitiatedLimit >= 0, "DailyBusinessInitiatedLimit", "must be 0 or more.");
+        errors.Require(options.MaxSendAttempts is >= 1 and <= 10, "MaxSendAttempts", "must be between 1 and 10.");
         return errors.Result();
     }
 
