@@ -30,6 +30,7 @@ public sealed class ChannelInbox(
     private const int MaxAttempts = 5;
     private const int BatchSize = 100;
     private const int Parallelism = 8;
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(10); // far longer than any turn, even one paused by rate limits
     private readonly IDataProtector _protector = dataProtection.CreateProtector("Bot.Inbox.v1");
     private readonly SemaphoreSlim _signal = new(0);
     private Dictionary<string, IInboundProcessor>? _processors;
@@ -91,9 +92,15 @@ public sealed class ChannelInbox(
     private async Task<int> ProcessBatchAsync(CancellationToken ct)
     {
         List<InboundUpdate> batch;
+        var now = clock.GetUtcNow();
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
-            batch = await db.Inbound.AsNoTracking().Where(u => u.Status == InboundStatus.Pending)
+            // Due: pending, or claimed by an instance whose lease ran out (it crashed). Senders with an update being
+            // processed elsewhere wait, so that one sender's updates never run out of order or at the same time.
+            var busy = db.Inbound.Where(b => b.Status == InboundStatus.Processing && b.LeaseUntil > now).Select(b => b.Sender);
+            batch = await db.Inbound.AsNoTracking()
+                .Where(u => (u.Status == InboundStatus.Pending || (u.Status == InboundStatus.Processing && u.LeaseUntil <= now))
+                    && !busy.Contains(u.Sender))
                 .OrderBy(u => u.Id).Take(BatchSize).ToListAsync(ct);
         }
         var bySender = batch.GroupBy(u => (u.Channel, u.Sender)).Select(g => g.ToList()).ToList();
@@ -112,6 +119,7 @@ public sealed class ChannelInbox(
 
     private async Task<bool> ProcessRowAsync(InboundUpdate row)
     {
+        if (!await ClaimAsync(row)) return false; // another instance has it: leave this sender to that instance
         var handled = false;
         try
         {
@@ -132,11 +140,27 @@ public sealed class ChannelInbox(
         var status = handled ? InboundStatus.Handled : done ? InboundStatus.Failed : InboundStatus.Pending;
         DateTimeOffset? handledAt = done ? clock.GetUtcNow() : null;
         await db.Inbound.Where(u => u.Id == row.Id).ExecuteUpdateAsync(u => u
+            .SetProperty(x => x.LeaseUntil, (DateTimeOffset?)null)
             .SetProperty(x => x.Status, status)
             .SetProperty(x => x.Attempts, row.Attempts)
             .SetProperty(x => x.HandledAt, handledAt)
             .SetProperty(x => x.Payload, done ? null : row.Payload), CancellationToken.None);
         return done;
+    }
+
+    /// <summary>
+    /// Takes the row for this instance: a conditional update in the database, so of several instances sharing one
+    /// PostgreSQL database exactly one runs each update.
+    /// </summary>
+    private async Task<bool> ClaimAsync(InboundUpdate row)
+    {
+        var now = clock.GetUtcNow();
+        var until = now + Lease;
+        await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+        var claimed = await db.Inbound
+            .Where(u => u.Id == row.Id && (u.Status == InboundStatus.Pending || (u.Status == InboundStatus.Processing && u.LeaseUntil <= now)))
+            .ExecuteUpdateAsync(u => u.SetProperty(x => x.Status, InboundStatus.Processing).SetProperty(x => x.LeaseUntil, until), CancellationToken.None);
+        return claimed == 1;
     }
 
     public override void Dispose()

@@ -18,6 +18,9 @@ public sealed class InboundUpdate
     public string? Payload { get; set; }
     public InboundStatus Status { get; set; }
     public int Attempts { get; set; }
+
+    /// <summary>While <see cref="InboundStatus.Processing"/>: until when the instance that claimed it may keep it (after a crash, others take it over).</summary>
+    public DateTimeOffset? LeaseUntil { get; set; }
     public DateTimeOffset ReceivedAt { get; set; }
     public DateTimeOffset? HandledAt { get; set; }
 }
@@ -27,4 +30,7 @@ public enum InboundStatus
     Pending = 0,
     Handled = 1,
     Failed = 2,
+
+    /// <summary>Claimed by one app instance, which is running its turn.</summary>
+    Processing = 3,
 }

@@ -45,8 +45,11 @@ public abstract class WhatsAppTestHost : IAsyncLifetime
             ["Twilio:Templates:course-announcement:tr"] = TemplateTr,
             ["Twilio:Templates:course-announcement:ar"] = TemplateAr,
         };
-        return BotHost.StartSqliteAsync(Data.Path, Logs, settings);
+        return StartWithAsync(settings);
     }
+
+    /// <summary>Starts the host with the channel settings (SQLite in the test's folder unless a subclass says otherwise).</summary>
+    protected virtual Task<BotHost> StartWithAsync(Dictionary<string, string?> settings) => BotHost.StartSqliteAsync(Data.Path, Logs, settings);
 
     public virtual async Task DisposeAsync()
     {

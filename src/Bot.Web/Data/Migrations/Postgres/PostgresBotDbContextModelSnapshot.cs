@@ -101,6 +101,9 @@ namespace Bot.Web.Data.Migrations.Postgres
                     b.Property<DateTimeOffset?>("HandledAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTimeOffset?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Payload")
                         .HasColumnType("text");
 

@@ -93,6 +93,9 @@ namespace Bot.Web.Data.Migrations.Sqlite
                     b.Property<long?>("HandledAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("LeaseUntil")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Payload")
                         .HasColumnType("TEXT");
 
