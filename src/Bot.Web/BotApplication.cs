@@ -109,9 +109,15 @@ public static class BotApplication
         {
             log.LogInformation("Telegram is off: set Telegram:BotToken (and Telegram:WebhookSecret, Telegram:Mode) to turn it on");
         }
-        if (!services.GetRequiredService<IOptions<TwilioOptions>>().Value.Enabled)
+        var twilio = services.GetRequiredService<IOptions<TwilioOptions>>().Value;
+        if (!twilio.Enabled)
         {
             log.LogInformation("WhatsApp is off: set Twilio:AccountSid, Twilio:AuthToken, Twilio:WhatsAppFrom and Twilio:PublicBaseUrl to turn it on");
+        }
+        else
+        {
+            log.LogInformation("WhatsApp is on: Twilio's incoming-message webhook must be {Url} (POST); status callbacks go to {Status}",
+                twilio.PublicUrl(WhatsAppWebhook.MessagesPath), twilio.PublicUrl(WhatsAppWebhook.StatusPath));
         }
     }
 
