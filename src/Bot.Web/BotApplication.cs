@@ -169,6 +169,11 @@ public static class BotApplication
         services.AddSingleton<LanguageMiddleware>();
         services.AddSingleton<TurnErrorHandler>();
         services.AddSingleton<KeyedLock>();
+        services.AddSingleton(sp => sp.GetRequiredService<BotContent>().Dialogs);
+        services.AddSingleton<DialogRuntime.DialogInputs>();
+        services.AddSingleton<DialogRuntime.DialogActions>();
+        services.AddSingleton<DialogRuntime.DialogRunner>();
+        services.AddSingleton<Announcements.SubscriptionStore>();
         services.AddSingleton<SegBot>();
         services.AddSingleton<IBot>(sp => sp.GetRequiredService<SegBot>());
         services.AddSingleton<TurnPipeline>();

@@ -13,8 +13,11 @@ public sealed class UserProfile
 
     public bool Greeted { get; set; }
 
-    /// <summary>The user's community centre, when they said which it is.</summary>
+    /// <summary>The user's community centre, when they said which it is (kept only with consent).</summary>
     public string? CentreId { get; set; }
+
+    /// <summary>Since when the user is talking to staff: the bot stays quiet (except for "menu") and passes messages on.</summary>
+    public DateTimeOffset? HandoverSince { get; set; }
 }
 
 /// <summary>Per-conversation working memory (conversation state); the guided dialogs keep their place here.</summary>
@@ -24,6 +27,9 @@ public sealed class ConversationData
 
     /// <summary>While the bot asks which entry was meant: the question (to record it if none was) and the offered ids.</summary>
     public PendingClarification? Clarification { get; set; }
+
+    /// <summary>The guided dialog in progress, if any: which step waits for an answer, and the answers so far.</summary>
+    public DialogRuntime.DialogState? Dialog { get; set; }
 
     /// <summary>
     /// Button values too long for a channel's limit (Telegram callback data: 64 bytes), sent as short tokens and

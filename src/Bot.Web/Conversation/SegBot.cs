@@ -30,8 +30,11 @@ public sealed class SegBot(
     AnswerRenderer answers,
     CentreDirectory centres,
     FeedbackRecorder feedback,
-    Privacy.UserDirectory users) : ActivityHandler
+    Privacy.UserDirectory users,
+    DialogRuntime.DialogRunner dialogs) : ActivityHandler
 {
+    private const string WelcomeDialog = "welcome";
+
     private const string GreetingEntry = "greeting";
 
     protected override async Task OnMessageActivityAsync(ITurnContext<IMessageActivity> turnContext, CancellationToken cancellationToken)
@@ -44,10 +47,35 @@ public sealed class SegBot(
         var pending = conversation.Clarification;
         conversation.Clarification = null;
 
+        if (BotCommands.IsCommand(input))
+        {
+            await OnAnnouncementsCommandAsync(turnContext, input, language, cancellationToken);
+            return;
+        }
+        if (input.Length == 0 && turnContext.Activity.Attachments?.Count > 0)
+        {
+            // A photo, voice note or document without words: the bot reads text only (a dialog keeps its place).
+            await SayAsync(turnContext, content.Texts.Get(language, TextKeys.MediaUnsupported), cancellationToken);
+            return;
+        }
+        if (profile.HandoverSince is not null)
+        {
+            await OnHandedOverAsync(turnContext, input, profile, language, cancellationToken);
+            return;
+        }
+        if (conversation.Dialog is not null && await OnDialogAnswerAsync(turnContext, input, profile, conversation, language, cancellationToken))
+        {
+            return;
+        }
         if (TurnLanguage.JustChosen(turnContext))
         {
             await SayAsync(turnContext, content.Texts.Get(language, TextKeys.LanguageSet), cancellationToken);
-            await GreetOnceAsync(turnContext, profile, language, cancellationToken);
+            if (!profile.Greeted)
+            {
+                profile.Greeted = true;
+                await dialogs.BeginAsync(turnContext, WelcomeDialog, language, profile, conversation, cancellationToken);
+                return;
+            }
             await turnContext.SendActivityAsync(Menu(language), cancellationToken);
             return;
         }
@@ -58,23 +86,14 @@ public sealed class SegBot(
         }
         if (content.Menu.Options.FirstOrDefault(o => o.Value == input) is { } option)
         {
-            await OnMenuOptionAsync(turnContext, option, profile, language, cancellationToken);
+            await OnMenuOptionAsync(turnContext, option, profile, conversation, language, cancellationToken);
             return;
         }
-        if (BotCommands.IsCommand(input))
+        if (!profile.Greeted && (IsMenuCommand(input) || knowledge.Match(input).AnswerId == GreetingEntry))
         {
-            var stop = input == BotCommands.StopAnnouncements;
-            await users.SetAnnouncementsStoppedAsync(turnContext.Activity.From.Id, stop, cancellationToken);
-            // Confirmed in the user's language, or in every language when the bot does not know it yet (a first "STOP").
-            var languages = TurnLanguage.IsKnown(turnContext) ? [language] : Language.All;
-            var keys = stop ? new[] { TextKeys.AnnouncementsStopped, TextKeys.AnnouncementsStoppedResumeHint } : [TextKeys.AnnouncementsResumed];
-            await SayAsync(turnContext, string.Join("\n\n", languages.Select(l => string.Join(' ', keys.Select(k => content.Texts.Get(l, k))))), cancellationToken);
-            return;
-        }
-        if (input.Length == 0 && turnContext.Activity.Attachments?.Count > 0)
-        {
-            // A photo, voice note or document without words: the bot reads text only.
-            await SayAsync(turnContext, content.Texts.Get(language, TextKeys.MediaUnsupported), cancellationToken);
+            // First contact with a hello (not a question): the welcome — privacy notice and consent, language, centre, menu.
+            profile.Greeted = true;
+            await dialogs.BeginAsync(turnContext, WelcomeDialog, language, profile, conversation, cancellationToken);
             return;
         }
         if (IsMenuCommand(input))
@@ -83,6 +102,52 @@ public sealed class SegBot(
             return;
         }
         await AnswerQuestionAsync(turnContext, input, profile, conversation, language, cancellationToken);
+    }
+
+    private async Task OnAnnouncementsCommandAsync(ITurnContext turn, string input, string language, CancellationToken ct)
+    {
+        var stop = input == BotCommands.StopAnnouncements;
+        await users.SetAnnouncementsStoppedAsync(turn.Activity.From.Id, stop, ct);
+        // Confirmed in the user's language, or in every language when the bot does not know it yet (a first "STOP").
+        var languages = TurnLanguage.IsKnown(turn) ? [language] : Language.All;
+        var keys = stop ? new[] { TextKeys.AnnouncementsStopped, TextKeys.AnnouncementsStoppedResumeHint } : [TextKeys.AnnouncementsResumed];
+        await SayAsync(turn, string.Join("\n\n", languages.Select(l => string.Join(' ', keys.Select(k => content.Texts.Get(l, k))))), ct);
+    }
+
+    /// <summary>While staff have the conversation the bot stays quiet and passes messages on; "menu" hands it back.</summary>
+    private async Task OnHandedOverAsync(ITurnContext turn, string input, UserProfile profile, string language, CancellationToken ct)
+    {
+        if (IsMenuCommand(input) || IsCancel(input))
+        {
+            profile.HandoverSince = null;
+            await SayAsync(turn, content.Texts.Get(language, TextKeys.HandoverEnded), ct);
+            await turn.SendActivityAsync(Menu(language), ct);
+            return;
+        }
+        if (input.Length == 0) return;
+        await feedback.RecordAsync(turn.Activity.From.Id, turn.Activity.ChannelId, language, input, QueueReason.HandoverMessage, profile.CentreId, true, ct);
+    }
+
+    /// <summary>
+    /// An answer to the dialog in progress; "menu", "iptal", "الغاء" leave it, a language switch re-asks in the new
+    /// language. False when the dialog left the input to the bot (a question).
+    /// </summary>
+    private async Task<bool> OnDialogAnswerAsync(ITurnContext turn, string input, UserProfile profile, ConversationData conversation, string language, CancellationToken ct)
+    {
+        if (IsMenuCommand(input) || IsCancel(input))
+        {
+            conversation.Dialog = null;
+            await SayAsync(turn, content.Texts.Get(language, TextKeys.DialogLeft), ct);
+            await turn.SendActivityAsync(Menu(language), ct);
+            return true;
+        }
+        if (TurnLanguage.JustChosen(turn) && !await dialogs.AcceptsAsync(turn, input, language, conversation, ct))
+        {
+            await SayAsync(turn, content.Texts.Get(language, TextKeys.LanguageSet), ct);
+            await dialogs.RepromptAsync(turn, language, profile, conversation, ct);
+            return true;
+        }
+        return await dialogs.ContinueAsync(turn, input, language, profile, conversation, ct);
     }
 
     private async Task AnswerQuestionAsync(ITurnContext turn, string question, UserProfile profile, ConversationData conversation,
@@ -155,8 +220,13 @@ public sealed class SegBot(
         await SendEntryAsync(turn, id, language, centre, ct);
     }
 
-    private async Task OnMenuOptionAsync(ITurnContext turn, MenuOption option, UserProfile profile, string language, CancellationToken ct)
+    private async Task OnMenuOptionAsync(ITurnContext turn, MenuOption option, UserProfile profile, ConversationData conversation, string language, CancellationToken ct)
     {
+        if (option.Dialog is not null)
+        {
+            await dialogs.BeginAsync(turn, option.Dialog, language, profile, conversation, ct);
+            return;
+        }
         if (option.Value == "menu:language")
         {
             await turn.SendActivityAsync(LanguageMiddleware.AskActivity(content.Texts), ct);
@@ -185,6 +255,9 @@ public sealed class SegBot(
 
     private static Task SayAsync(ITurnContext turn, string text, CancellationToken ct) => turn.SendActivityAsync(MessageFactory.Text(text), ct);
 
+    private bool IsCancel(string input) =>
+        Language.All.Any(l => content.Texts.GetList(l, TextKeys.CancelWords).Any(c => OptOutWords.Normalize(c) == OptOutWords.Normalize(input)));
+
     private bool IsMenuCommand(string input)
     {
         var folded = LanguageDetector.Fold(input);
@@ -192,15 +265,5 @@ public sealed class SegBot(
     }
 
     /// <summary>The main menu as a message with one suggested action per option.</summary>
-    public IMessageActivity Menu(string language)
-    {
-        var reply = MessageFactory.Text(content.Texts.Get(language, content.Menu.Prompt));
-        reply.SuggestedActions = new SuggestedActions
-        {
-            Actions = content.Menu.Options
-                .Select(o => new CardAction(ActionTypes.ImBack, content.Texts.Get(language, o.TextKey), value: o.Value))
-                .ToList(),
-        };
-        return reply;
-    }
+    public IMessageActivity Menu(string language) => MainMenu.Build(content, language);
 }

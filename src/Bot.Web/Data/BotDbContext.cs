@@ -17,6 +17,7 @@ public abstract class BotDbContext(DbContextOptions options) : DbContext(options
     public DbSet<Feedback.UnansweredQuestion> Unanswered => Set<Feedback.UnansweredQuestion>();
     public DbSet<InboundUpdate> Inbound => Set<InboundUpdate>();
     public DbSet<OutboundMessage> Outbound => Set<OutboundMessage>();
+    public DbSet<Announcements.Subscription> Subscriptions => Set<Announcements.Subscription>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -65,6 +66,20 @@ public abstract class BotDbContext(DbContextOptions options) : DbContext(options
             e.HasIndex(x => x.UserId);
         });
         modelBuilder.Entity<BotUser>().HasIndex(x => x.LastBusinessInitiatedAt);
+        modelBuilder.Entity<BotUser>().Property(x => x.ConsentMethod).HasMaxLength(64);
+        modelBuilder.Entity<Announcements.Subscription>(e =>
+        {
+            e.ToTable("subscriptions");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.UserId).HasMaxLength(64);
+            e.Property(x => x.Channel).HasMaxLength(32);
+            e.Property(x => x.CentreId).HasMaxLength(40);
+            e.Property(x => x.Topic).HasMaxLength(40);
+            e.Property(x => x.Language).HasMaxLength(8);
+            e.Property(x => x.ConsentMethod).HasMaxLength(64);
+            e.HasIndex(x => new { x.UserId, x.CentreId, x.Topic }).IsUnique();
+            e.HasIndex(x => new { x.CentreId, x.Topic });
+        });
         modelBuilder.Entity<Feedback.UnansweredQuestion>(e =>
         {
             e.ToTable("unanswered_questions");

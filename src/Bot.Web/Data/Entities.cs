@@ -32,6 +32,12 @@ public sealed class BotUser
     /// users with this in the last 24 hours count against the sender's daily business-initiated budget.
     /// </summary>
     public DateTimeOffset? LastBusinessInitiatedAt { get; set; }
+
+    /// <summary>When the user allowed the bot to store their preferences (centre, subscriptions); null: not given.</summary>
+    public DateTimeOffset? ConsentAt { get; set; }
+
+    /// <summary>How consent was given, e.g. <c>telegram:dialog:welcome</c>.</summary>
+    public string? ConsentMethod { get; set; }
 }
 
 /// <summary>Application secrets generated on first start (protected with Data Protection), e.g. the pseudonym key.</summary>

@@ -11,6 +11,15 @@ public static class QueueReason
 
     /// <summary>The bot offered candidates and the user said none of them was meant.</summary>
     public const string ClarificationRejected = "clarification-rejected";
+
+    /// <summary>Explicit feedback through the feedback dialog (its type: complaint, suggestion, feedback).</summary>
+    public const string Complaint = "complaint";
+    public const string Suggestion = "suggestion";
+    public const string Feedback = "feedback";
+
+    /// <summary>The user asked to talk to staff (the dialog's text), and each message they write while handed over.</summary>
+    public const string Handover = "handover";
+    public const string HandoverMessage = "handover-message";
 }
 
 /// <summary>
@@ -29,6 +38,9 @@ public sealed class UnansweredQuestion
 
     /// <summary>The bot's best candidates as JSON: <c>[{"id":"…","confidence":0.42}]</c>.</summary>
     public string CandidatesJson { get; set; } = "[]";
+
+    /// <summary>The user agreed that staff contact them about it (feedback dialog); handover requests imply it.</summary>
+    public bool ContactAllowed { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
 }

@@ -26,7 +26,7 @@ public sealed record MenuDefinition(string Prompt, IReadOnlyList<MenuOption> Opt
         if (raw.Options.Count == 0) errors.Add($"{file}: the menu has no options");
         if (raw.Options.Any(o => string.IsNullOrWhiteSpace(o.Value))) errors.Add($"{file}: every option needs a value");
         if (errors.Count > 0) throw new InvalidOperationException(string.Join('\n', errors));
-        return new MenuDefinition(raw.Prompt, raw.Options.Select(o => new MenuOption(o.Value, o.Text, NullIfEmpty(o.Entry))).ToList());
+        return new MenuDefinition(raw.Prompt, raw.Options.Select(o => new MenuOption(o.Value, o.Text, NullIfEmpty(o.Entry), NullIfEmpty(o.Dialog))).ToList());
     }
 
     private sealed class RawMenu
@@ -43,25 +43,31 @@ public sealed record MenuDefinition(string Prompt, IReadOnlyList<MenuOption> Opt
         public string Value { get; set; } = "";
         public string Text { get; set; } = "";
         public string? Entry { get; set; }
+        public string? Dialog { get; set; }
     }
 }
 
-/// <summary>A menu option: the value its button sends, its text key, and the knowledge-base entry it shows (if any).</summary>
-public sealed record MenuOption(string Value, string TextKey, string? Entry);
+/// <summary>A menu option: the value its button sends, its text key, and the dialog it starts or knowledge-base entry it shows (if any).</summary>
+public sealed record MenuOption(string Value, string TextKey, string? Entry, string? Dialog = null);
 
 /// <summary>All content the bot runs on, loaded and validated together from localization/ and dialogs/.</summary>
-public sealed class BotContent(ContentPaths paths, TextCatalog texts, LanguageDetector languages, MenuDefinition menu, OptOutWords optOut)
+public sealed class BotContent(ContentPaths paths, TextCatalog texts, LanguageDetector languages, MenuDefinition menu, OptOutWords optOut,
+    DialogRuntime.DialogSet dialogs)
 {
     public ContentPaths Paths { get; } = paths;
     public TextCatalog Texts { get; } = texts;
     public LanguageDetector Languages { get; } = languages;
     public MenuDefinition Menu { get; } = menu;
     public OptOutWords OptOut { get; } = optOut;
+    public DialogRuntime.DialogSet Dialogs { get; } = dialogs;
 
     public static BotContent Load(ContentPaths paths)
     {
         var texts = TextCatalog.Load(paths.Localization);
-        return new BotContent(paths, texts, LanguageDetector.Load(paths.Localization), MenuDefinition.Load(paths.Dialogs, texts),
-            OptOutWords.Load(paths.Localization));
+        var menu = MenuDefinition.Load(paths.Dialogs, texts);
+        var dialogs = DialogRuntime.DialogSet.Load(paths.Dialogs, texts);
+        var unknown = menu.Options.Where(o => o.Dialog is not null && dialogs.Find(o.Dialog) is null).Select(o => o.Dialog).ToList();
+        if (unknown.Count > 0) throw new InvalidOperationException("dialogs/menu.yaml starts dialogs that do not exist: " + string.Join(", ", unknown));
+        return new BotContent(paths, texts, LanguageDetector.Load(paths.Localization), menu, OptOutWords.Load(paths.Localization), dialogs);
     }
 }

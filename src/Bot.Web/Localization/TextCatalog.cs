@@ -4,7 +4,7 @@ using YamlDotNet.RepresentationModel;
 namespace Bot.Web.Localization;
 
 /// <summary>
-/// Every user-facing text, per language, from localization/strings.&lt;lang&gt;.yaml (nested maps flattened to
+/// Every user-facing text, per language, from localization/strings.&lt;lang&gt;.yaml and dialogs.&lt;lang&gt;.yaml (nested maps flattened to
 /// dotted keys). Code refers to texts only through <see cref="TextKeys"/>; a missing key in any language stops
 /// start-up with a message naming the file and key.
 /// </summary>
@@ -37,14 +37,25 @@ public sealed class TextCatalog
     public IReadOnlyList<string> GetList(string language, string key) =>
         Get(language, key).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
+    /// <summary>The text files per language: the bot's own texts and those of the guided dialogs.</summary>
+    public static readonly IReadOnlyList<string> Files = ["strings", "dialogs"];
+
     public static TextCatalog Load(string localizationFolder)
     {
         var texts = new Dictionary<string, IReadOnlyDictionary<string, string>>();
         foreach (var language in Language.All)
         {
-            var file = Path.Combine(localizationFolder, $"strings.{language}.yaml");
-            if (!File.Exists(file)) throw new InvalidOperationException($"Missing text file {file}.");
-            texts[language] = ReadFlat(file);
+            var merged = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var name in Files)
+            {
+                var file = Path.Combine(localizationFolder, $"{name}.{language}.yaml");
+                if (!File.Exists(file)) throw new InvalidOperationException($"Missing text file {file}.");
+                foreach (var (key, value) in ReadFlat(file))
+                {
+                    if (!merged.TryAdd(key, value)) throw new InvalidOperationException($"{file}: key '{key}' is also defined in another text file.");
+                }
+            }
+            texts[language] = merged;
         }
         var catalog = new TextCatalog(texts);
         var missing = (from key in TextKeys.All

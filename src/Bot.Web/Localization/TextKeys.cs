@@ -22,6 +22,9 @@ public static class TextKeys
     public const string AnnouncementsResumed = "announcements.resumed";
     public const string MediaUnsupported = "media.unsupported";
     public const string ChoiceHint = "choice.hint";
+    public const string CancelWords = "dialog.words.cancel";
+    public const string DialogLeft = "dialog.left";
+    public const string HandoverEnded = "handover.ended";
     public const string MenuTitle = "menu.title";
     public const string MenuButton = "menu.button";
     public const string MenuCommands = "commands.menu";

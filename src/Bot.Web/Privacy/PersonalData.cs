@@ -99,7 +99,7 @@ public sealed class UserDirectory(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var row = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId, ct);
         return row is null ? null : new Contact(_addresses.Unprotect(row.ProtectedAddress), row.LastSeenAt, row.LastBusinessInitiatedAt,
-            row.UnreachableSince, row.AnnouncementsStoppedAt);
+            row.UnreachableSince, row.AnnouncementsStoppedAt, row.CreatedAt, row.ConsentAt);
     }
 
     /// <summary>How many users the bot wrote to outside their 24-hour window since <paramref name="since"/>.</summary>
@@ -122,6 +122,27 @@ public sealed class UserDirectory(
         var now = clock.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(u => u.SetProperty(x => x.LastBusinessInitiatedAt, now), ct);
+    }
+
+    /// <summary>Records that the user gave (or refused, or withdrew) consent to store their preferences, and how.</summary>
+    public async Task SetConsentAsync(string userId, bool given, string method, CancellationToken ct = default)
+    {
+        DateTimeOffset? at = given ? clock.GetUtcNow() : null;
+        string? how = given ? method : null;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(u => u.SetProperty(x => x.ConsentAt, at).SetProperty(x => x.ConsentMethod, how), ct);
+    }
+
+    /// <summary>
+    /// Forgets a user: the encrypted address and everything on the user row, the received updates kept for
+    /// deduplication, and the recipient of sent messages. Writing again starts as a new user.
+    /// </summary>
+    public async Task DeleteAsync(string userId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await db.Inbound.Where(u => u.Sender == userId && u.Status != InboundStatus.Pending && u.Status != InboundStatus.Processing).ExecuteDeleteAsync(ct);
+        await db.Outbound.Where(m => m.UserId == userId).ExecuteUpdateAsync(m => m.SetProperty(x => x.UserId, ""), ct);
+        await db.Users.Where(u => u.Id == userId).ExecuteDeleteAsync(ct);
     }
 
     public void Dispose() => _keyLock.Dispose();
@@ -215,4 +236,6 @@ public sealed record Contact(
     DateTimeOffset LastInboundAt,
     DateTimeOffset? LastBusinessInitiatedAt,
     DateTimeOffset? UnreachableSince,
-    DateTimeOffset? AnnouncementsStoppedAt);
+    DateTimeOffset? AnnouncementsStoppedAt,
+    DateTimeOffset FirstContactAt = default,
+    DateTimeOffset? ConsentAt = null);

@@ -30,6 +30,7 @@ public sealed class TelegramAdapter(
     public const string ChannelId = "telegram";
     private const string ChatKey = "Telegram.ChatId";
     private const string ShortValuePrefix = "h:";
+    private const string UnreachableKey = "Telegram.Unreachable";
     private static readonly object Done = new();
 
     string IInboundProcessor.Channel => ChannelId;
@@ -108,6 +109,7 @@ public sealed class TelegramAdapter(
             : long.Parse(await users.AddressOfAsync(turnContext.Activity.Conversation.Id, cancellationToken)
                 ?? throw new InvalidOperationException("No Telegram chat is known for this user."), CultureInfo.InvariantCulture);
         var responses = new List<ResourceResponse>();
+        if (turnContext.TurnState.ContainsKey(UnreachableKey)) return []; // refused earlier in this turn: the rest would fail alike
         foreach (var activity in activities)
         {
             var userId = turnContext.Activity.Conversation.Id;
@@ -125,7 +127,11 @@ public sealed class TelegramAdapter(
             {
                 var (part, markup) = (parts[i], i == parts.Count - 1 ? keyboard : null);
                 last = await TryAsync(chatId, userId, c => client.SendMessage(chatId, part, replyMarkup: markup, cancellationToken: c), cancellationToken);
-                if (last is null) return responses.ToArray(); // unreachable or undeliverable: the rest would fail alike
+                if (last is null)
+                {
+                    turnContext.TurnState[UnreachableKey] = true; // unreachable or undeliverable: the rest would fail alike
+                    return responses.ToArray();
+                }
             }
             responses.Add(new ResourceResponse(last?.Id.ToString(CultureInfo.InvariantCulture)));
         }

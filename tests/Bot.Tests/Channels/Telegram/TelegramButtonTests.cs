@@ -31,7 +31,9 @@ public sealed class TelegramButtonTests : TelegramTestHost
     [Fact]
     public async Task A_long_button_value_still_works_when_pressed_after_a_restart()
     {
-        await PostAsync(Message(1, "/start"));
+        await PostAsync(Message(1, "/start")); // the welcome
+        await Api.WaitForAsync(api => api.Sent("sendMessage", Chat).Count >= 2);
+        await PostAsync(Message(3, "/menu")); // leaves it for the menu
         await Api.WaitForAsync(api => MenuButtons().Count > 0);
         var buttons = MenuButtons();
         Assert.All(buttons, b => Assert.InRange(Encoding.UTF8.GetByteCount(b.Data), 1, 64));
@@ -43,7 +45,7 @@ public sealed class TelegramButtonTests : TelegramTestHost
         await PostAsync(Callback(2, workPermit));
         await Api.WaitForAsync(api => api.Sent("sendMessage", Chat).Count > before);
         var answer = Api.Sent("sendMessage", Chat)[before].GetProperty("text").GetString()!;
-        Assert.Contains("çalışma izni", answer, StringComparison.OrdinalIgnoreCase); // the work-permit entry, not the menu
+        Assert.StartsWith("Geçici koruma kaydınızın", answer, StringComparison.Ordinal); // the work-permit dialog, not the menu
     }
 
     [Fact]
@@ -53,7 +55,7 @@ public sealed class TelegramButtonTests : TelegramTestHost
         await Api.WaitForAsync(api => api.Sent("sendMessage", Chat).Count >= 2);
         var before = Api.Sent("sendMessage", Chat).Count;
         await PostAsync(Callback(2, "h:not-a-token-we-sent"));
-        await Api.WaitForAsync(api => api.Sent("sendMessage", Chat).Count > before);
+        await Api.WaitForAsync(api => MenuButtons(from: before).Count > 0);
         Assert.NotEmpty(MenuButtons(from: before));
         Assert.Single(Api.Sent("answerCallbackQuery"));
     }

@@ -52,7 +52,7 @@ public sealed class WhatsAppPostgresTests(PostgresServer server) : WhatsAppTestH
         await Api.WaitForAsync(api => api.Delivered(phone).Count >= 2);
         await Task.Delay(800);
         var greeting = Api.Delivered(phone).Count;
-        Assert.Equal(2, greeting); // greeting + menu, once across both instances
+        Assert.Equal(2, greeting); // greeting + the welcome's consent question, once across both instances
 
         // Three messages of one sender, alternating instances: each is handled once, in the order sent.
         var questions = new[] { "menü", "1", "menü" };
@@ -63,12 +63,12 @@ public sealed class WhatsAppPostgresTests(PostgresServer server) : WhatsAppTestH
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
         Host = first;
-        await Api.WaitForAsync(api => api.Delivered(phone).Count >= greeting + 3, seconds: 30);
+        await Api.WaitForAsync(api => api.Delivered(phone).Count >= greeting + 4, seconds: 30);
         await Task.Delay(800);
         var replies = Api.Delivered(phone).Skip(greeting).Select(m => m.Body!).ToList();
-        Assert.Equal(3, replies.Count);
+        Assert.Equal(4, replies.Count); // "left the welcome" + menu, the ask prompt, the menu
         var texts = first.Services.GetRequiredService<Bot.Web.Localization.BotContent>().Texts;
-        Assert.Equal(texts.Get("tr", Bot.Web.Localization.TextKeys.AskPrompt), replies[1]); // "1" answered the menu before it
+        Assert.Equal(texts.Get("tr", Bot.Web.Localization.TextKeys.AskPrompt), replies[2]); // "1" answered the menu before it
         await using var db = await first.Services.GetRequiredService<IDbContextFactory<BotDbContext>>().CreateDbContextAsync();
         Assert.All(await db.Inbound.ToListAsync(), u => Assert.Equal(InboundStatus.Handled, u.Status));
     }

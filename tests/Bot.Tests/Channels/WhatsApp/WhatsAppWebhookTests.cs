@@ -158,7 +158,8 @@ public sealed class WhatsAppWebhookTests : WhatsAppTestHost
     [Fact]
     public async Task Choices_are_a_numbered_list_and_a_number_in_any_digits_picks_one()
     {
-        var menu = await SayAsync(Phone, "menü");
+        await SayAsync(Phone, "merhaba", replies: 2); // the welcome
+        var menu = await SayAsync(Phone, "menü", replies: 2); // left for the menu
         var text = menu[^1].Body!;
         Assert.Contains("Seçmek için numarasını yazın:", text, StringComparison.Ordinal);
         Assert.Contains("\n1. ", text, StringComparison.Ordinal);
@@ -167,10 +168,10 @@ public sealed class WhatsAppWebhookTests : WhatsAppTestHost
         var number = workPermitLine.Split('.')[0];
 
         var picked = await SayAsync(Phone, number);
-        Assert.Contains("çalışma izni", picked[0].Body!, StringComparison.OrdinalIgnoreCase);
+        Assert.StartsWith("Geçici koruma kaydınızın", picked[0].Body!, StringComparison.Ordinal); // the work-permit dialog
 
         // The same choice in Arabic-Indic digits (what many Syrian phones type), after the menu again.
-        await SayAsync(Phone, "menü");
+        await SayAsync(Phone, "menü", replies: 2);
         var arabicDigit = ((char)('\u0660' + int.Parse(number, System.Globalization.CultureInfo.InvariantCulture))).ToString();
         var again = await SayAsync(Phone, arabicDigit);
         Assert.Equal(picked[0].Body, again[0].Body);
@@ -179,7 +180,8 @@ public sealed class WhatsAppWebhookTests : WhatsAppTestHost
     [Fact]
     public async Task An_Arabic_user_sees_the_hint_in_Arabic_and_can_answer_with_the_option_text()
     {
-        var menu = await SayAsync("+905330000001", "القائمة", replies: 1);
+        await SayAsync("+905330000001", "مرحبا", replies: 2);
+        var menu = await SayAsync("+905330000001", "القائمة", replies: 2);
         var text = menu[^1].Body!;
         Assert.Contains("اكتب رقم الخيار الذي تريده:", text, StringComparison.Ordinal);
         var option = text.Split('\n').First(l => l.StartsWith("1. ", StringComparison.Ordinal))[3..];
@@ -197,8 +199,10 @@ public sealed class WhatsAppWebhookTests : WhatsAppTestHost
     public async Task Opt_out_words_stop_all_announcements_and_are_confirmed(string word, string language)
     {
         var phone = "+90555000" + Math.Abs(word.GetHashCode(StringComparison.Ordinal) % 10000).ToString("0000", System.Globalization.CultureInfo.InvariantCulture);
+        // Outside a dialog (the welcome is left first): inside one, İPTAL only leaves the dialog.
         if (language == "ar") await SayAsync(phone, "مرحبا", replies: 2);
         else await SayAsync(phone, "merhaba", replies: 2);
+        await SayAsync(phone, language == "ar" ? "القائمة" : "menü", replies: 2);
         var confirmation = await SayAsync(phone, word);
         var expected = language == "ar" ? "لن نرسل لك أي إعلانات" : "artık size duyuru göndermeyeceğiz";
         Assert.Contains(expected, confirmation[0].Body!, StringComparison.Ordinal);

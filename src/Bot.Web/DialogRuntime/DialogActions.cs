@@ -1,0 +1,178 @@
+using System.Globalization;
+using Bot.Web.Announcements;
+using Bot.Web.Conversation;
+using Bot.Web.Feedback;
+using Bot.Web.Knowledge;
+using Bot.Web.Localization;
+using Bot.Web.Privacy;
+using Microsoft.Bot.Builder;
+
+namespace Bot.Web.DialogRuntime;
+
+/// <summary>The actions dialogs name (<see cref="DialogActionNames"/>): what the guided conversations do besides talking.</summary>
+public sealed class DialogActions(
+    BotContent content,
+    BotStateAccessors state,
+    UserDirectory users,
+    SubscriptionStore subscriptions,
+    FeedbackRecorder feedback,
+    KnowledgeService knowledge,
+    AnswerRenderer answers,
+    CentreDirectory centres,
+    IUpcomingCourses courses,
+    TimeProvider clock)
+{
+    /// <summary>Variables every dialog starts with: consent (yes/no), language_chosen, has_centre, centre.</summary>
+    public async Task InitialiseAsync(DialogTurn turn)
+    {
+        var contact = await users.ContactAsync(turn.UserId, turn.Ct);
+        turn.Vars["consent"] = contact?.ConsentAt is not null ? DialogInputs.Yes : DialogInputs.No;
+        turn.Vars["language_chosen"] = turn.Profile.LanguageChosen || TurnLanguage.JustChosen(turn.Turn) ? DialogInputs.Yes : DialogInputs.No;
+        turn.Vars["has_centre"] = turn.Profile.CentreId is null ? DialogInputs.No : DialogInputs.Yes;
+        if (turn.Profile.CentreId is { } centre) turn.Vars["centre"] = centre;
+    }
+
+    public async Task RunAsync(DialogTurn turn, string name, string? arg)
+    {
+        switch (name)
+        {
+            case DialogActionNames.Consent:
+                await ConsentAsync(turn);
+                break;
+            case DialogActionNames.SetCentre:
+                SetCentre(turn);
+                break;
+            case DialogActionNames.LoadSubscriptions:
+                turn.Vars["has_subscriptions"] = (await subscriptions.OfAsync(turn.UserId, turn.Ct)).Count > 0 ? DialogInputs.Yes : DialogInputs.No;
+                break;
+            case DialogActionNames.ShowSubscriptions:
+                await SayAsync(turn, Text(turn, "subscribe.current") + "\n" + string.Join('\n', (await OptionsAsync(turn, "subscriptions")).Select(o => "• " + o.Label)));
+                break;
+            case DialogActionNames.Subscribe:
+                await subscriptions.SubscribeAsync(turn.UserId, turn.Channel, turn.Var("centre"), turn.Var("topic"),
+                    Language.IsSupported(turn.Var("announcement_language")) ? turn.Var("announcement_language") : turn.Language, Method(turn), turn.Ct);
+                break;
+            case DialogActionNames.Unsubscribe:
+                if (long.TryParse(turn.Var("subscription"), NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+                {
+                    await subscriptions.UnsubscribeAsync(turn.UserId, id, turn.Ct);
+                }
+                break;
+            case DialogActionNames.UnsubscribeAll:
+                await subscriptions.UnsubscribeAsync(turn.UserId, null, turn.Ct);
+                break;
+            case DialogActionNames.EligibleCourses:
+                await EligibleCoursesAsync(turn);
+                break;
+            case DialogActionNames.ShowEntry:
+                await ShowEntryAsync(turn, arg!);
+                break;
+            case DialogActionNames.StartDialog:
+                turn.StartDialog = arg;
+                break;
+            case DialogActionNames.RecordFeedback:
+                await feedback.RecordAsync(turn.UserId, turn.Channel, turn.Language, turn.Var("text"), turn.Var("type"), CentreOf(turn),
+                    turn.Var("contact") == DialogInputs.Yes, turn.Ct);
+                break;
+            case DialogActionNames.Handover:
+                await feedback.RecordAsync(turn.UserId, turn.Channel, turn.Language, turn.Var("text"), QueueReason.Handover, CentreOf(turn), true, turn.Ct);
+                turn.Profile.HandoverSince = clock.GetUtcNow();
+                break;
+            case DialogActionNames.ShowMyData:
+                await ShowMyDataAsync(turn);
+                break;
+            case DialogActionNames.DeleteMyData:
+                await DeleteMyDataAsync(turn);
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown dialog action '{name}'.");
+        }
+    }
+
+    /// <summary>Options of a choice that come from data: the user's subscriptions ("Gaziantep — Türkçe kursları (العربية)").</summary>
+    public async Task<IReadOnlyList<(string Value, string Label)>> OptionsAsync(DialogTurn turn, string source)
+    {
+        var list = await subscriptions.OfAsync(turn.UserId, turn.Ct);
+        return list.Select(s => (s.Id.ToString(CultureInfo.InvariantCulture),
+            $"{centres.ById(s.CentreId)?.Name(turn.Language) ?? s.CentreId} — {content.Texts.Get(turn.Language, Topics.TextKey(s.Topic))} ({content.Texts.Get(s.Language, TextKeys.LanguageName)})")).ToList();
+    }
+
+    public async Task ShowEntryAsync(DialogTurn turn, string id)
+    {
+        if (!knowledge.Current.Knowledge.ById.TryGetValue(id, out var entry)) return; // removed since: the dialog goes on
+        await turn.Turn.SendActivityAsync(await answers.RenderAsync(entry, turn.Language, centres.ById(CentreOf(turn)), turn.Ct), turn.Ct);
+    }
+
+    private async Task ConsentAsync(DialogTurn turn)
+    {
+        var given = turn.Var("consent") == DialogInputs.Yes;
+        await users.SetConsentAsync(turn.UserId, given, Method(turn), turn.Ct);
+        if (!given) turn.Profile.CentreId = null; // nothing beyond the current answer is kept
+    }
+
+    /// <summary>The centre answered is remembered in the profile only with consent; without it, for this dialog only.</summary>
+    private static void SetCentre(DialogTurn turn)
+    {
+        var centre = turn.Var("centre");
+        if (centre.Length == 0) return;
+        turn.Vars["has_centre"] = DialogInputs.Yes;
+        if (turn.Var("consent") == DialogInputs.Yes) turn.Profile.CentreId = centre;
+    }
+
+    private async Task EligibleCoursesAsync(DialogTurn turn)
+    {
+        var centre = centres.ById(CentreOf(turn));
+        var open = await courses.ListAsync(turn.Language, centre?.Id, turn.Ct);
+        if (open.Count > 0)
+        {
+            await SayAsync(turn, content.Texts.Get(turn.Language, "eligibility.open_courses", ("centre_name", centre?.Name(turn.Language) ?? ""))
+                + "\n" + string.Join('\n', open));
+            return;
+        }
+        // No course open: the general rules (with the centre's contact), and that nothing is open now.
+        await ShowEntryAsync(turn, "course-eligibility");
+        await SayAsync(turn, content.Texts.Get(turn.Language, TextKeys.CoursesNone));
+    }
+
+    private async Task ShowMyDataAsync(DialogTurn turn)
+    {
+        var contact = await users.ContactAsync(turn.UserId, turn.Ct);
+        var subs = await OptionsAsync(turn, "subscriptions");
+        var questions = await feedback.CountOfAsync(turn.UserId, turn.Ct);
+        var none = Text(turn, "my_data.none");
+        var consent = contact?.ConsentAt is { } at
+            ? content.Texts.Get(turn.Language, "my_data.consent_given", ("date", at.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)))
+            : Text(turn, "my_data.consent_not_given");
+        await SayAsync(turn, content.Texts.Get(turn.Language, "my_data.summary",
+            ("channel", turn.Channel),
+            ("since", contact?.FirstContactAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? none),
+            ("language", content.Texts.Get(turn.Language, TextKeys.LanguageName)),
+            ("centre", centres.ById(turn.Profile.CentreId)?.Name(turn.Language) ?? none),
+            ("consent", consent),
+            ("subscriptions", subs.Count == 0 ? none : string.Join("; ", subs.Select(s => s.Label))),
+            ("questions", questions.ToString(CultureInfo.InvariantCulture))));
+    }
+
+    /// <summary>
+    /// Deletes everything about the user: subscriptions, the encrypted address and consent, the bot's memory
+    /// (user and conversation state); questions and feedback stay for staff but lose the link to the user.
+    /// </summary>
+    private async Task DeleteMyDataAsync(DialogTurn turn)
+    {
+        await subscriptions.UnsubscribeAsync(turn.UserId, null, turn.Ct);
+        await feedback.AnonymiseAsync(turn.UserId, turn.Ct);
+        await users.DeleteAsync(turn.UserId, turn.Ct);
+        await SayAsync(turn, Text(turn, "my_data.deleted"));
+        await state.ConversationState.DeleteAsync(turn.Turn, turn.Ct);
+        await state.UserState.DeleteAsync(turn.Turn, turn.Ct);
+        turn.Stop = true;
+    }
+
+    private string? CentreOf(DialogTurn turn) => turn.Var("centre") is { Length: > 0 } c ? c : turn.Profile.CentreId;
+
+    private static string Method(DialogTurn turn) => $"{turn.Channel}:dialog:{turn.State.Id}";
+
+    private string Text(DialogTurn turn, string key) => content.Texts.Get(turn.Language, key);
+
+    private static Task SayAsync(DialogTurn turn, string text) => turn.Turn.SendActivityAsync(MessageFactory.Text(text), turn.Ct);
+}
