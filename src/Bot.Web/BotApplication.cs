@@ -76,6 +76,8 @@ public static class BotApplication
             throw new InvalidOperationException("dialogs/menu.yaml names knowledge entries that do not exist in localization/knowledge: "
                 + string.Join(", ", unknownEntries.Select(o => o.Entry)));
         }
+        var dialogProblems = Knowledge.KbCommands.DialogProblems(content.Paths, knowledge.Current.Knowledge);
+        if (dialogProblems.Count > 0) throw new InvalidOperationException("Dialogs are invalid:\n" + string.Join('\n', dialogProblems));
         log.LogInformation("Content loaded from {Root}", content.Paths.Root);
         ReportChannels(app.Services, log);
         app.Lifetime.ApplicationStarted.Register(() => ReportUrls(app, log));

@@ -42,6 +42,9 @@ public sealed class DialogActions(
             case DialogActionNames.SetCentre:
                 SetCentre(turn);
                 break;
+            case DialogActionNames.SetLanguage:
+                SetLanguage(turn);
+                break;
             case DialogActionNames.LoadSubscriptions:
                 turn.Vars["has_subscriptions"] = (await subscriptions.OfAsync(turn.UserId, turn.Ct)).Count > 0 ? DialogInputs.Yes : DialogInputs.No;
                 break;
@@ -117,6 +120,17 @@ public sealed class DialogActions(
         if (centre.Length == 0) return;
         turn.Vars["has_centre"] = DialogInputs.Yes;
         if (turn.Var("consent") == DialogInputs.Yes) turn.Profile.CentreId = centre;
+    }
+
+    /// <summary>The answer "lang:ar" (a button, "2", "العربية") becomes the user's chosen language, from this reply on.</summary>
+    private static void SetLanguage(DialogTurn turn)
+    {
+        var chosen = turn.Var("language").Replace("lang:", "", StringComparison.Ordinal);
+        if (!Language.IsSupported(chosen)) return;
+        turn.Profile.Language = chosen;
+        turn.Profile.LanguageChosen = true;
+        turn.Language = chosen;
+        TurnLanguage.Set(turn.Turn, chosen);
     }
 
     private async Task EligibleCoursesAsync(DialogTurn turn)

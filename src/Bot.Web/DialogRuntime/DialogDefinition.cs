@@ -263,6 +263,7 @@ public static class DialogActionNames
 {
     public const string Consent = "consent";
     public const string SetCentre = "set-centre";
+    public const string SetLanguage = "set-language";
     public const string LoadSubscriptions = "load-subscriptions";
     public const string ShowSubscriptions = "show-subscriptions";
     public const string Subscribe = "subscribe";

@@ -66,12 +66,14 @@ public sealed class DialogInputs(BotContent content, CentreDirectory centres)
     }
 
     /// <summary>A whole number in the text, in digits of any script or in words (Turkish, Arabic, English).</summary>
-    public static int? Number(string text, string language)
+    public int? Number(string text, string language)
     {
         var western = ToWesternDigits(text);
         if (int.TryParse(western.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var plain)) return plain;
-        var cultures = language == Language.Arabic ? new[] { Culture.Arabic, Culture.Turkish, Culture.English } : [Culture.Turkish, Culture.Arabic, Culture.English];
-        foreach (var culture in cultures)
+        // Microsoft.Recognizers.Text 1.8.13 misreads Arabic number words ("ثلاثين" → 0, "خمس" → 0.2): Arabic words go to
+        // a small parser of our own; Turkish and English words to the recognizer.
+        if (content.NumberWords.Parse(western) is { } spelled) return spelled;
+        foreach (var culture in new[] { Culture.Turkish, Culture.English })
         {
             foreach (var result in NumberRecognizer.RecognizeNumber(western, culture))
             {

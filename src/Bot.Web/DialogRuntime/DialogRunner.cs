@@ -19,7 +19,8 @@ public sealed class DialogState
 public sealed class DialogTurn(ITurnContext turn, string language, UserProfile profile, ConversationData conversation, DialogState state, CancellationToken ct)
 {
     public ITurnContext Turn { get; } = turn;
-    public string Language { get; } = language;
+    /// <summary>The language the dialog speaks; changed by set-language for the rest of the turn.</summary>
+    public string Language { get; set; } = language;
     public UserProfile Profile { get; } = profile;
     public ConversationData Conversation { get; } = conversation;
     public DialogState State { get; } = state;

@@ -25,11 +25,41 @@ public static class KbCommands
         {
             problems.Add(new ContentProblem("localization/synonyms.*.yaml", e.Message));
         }
+        problems.AddRange(DialogProblems(paths, knowledge).Select(p => new ContentProblem("dialogs", p)));
         foreach (var problem in problems) stderr.WriteLine(problem.ToString());
         stdout.WriteLine(problems.Count == 0
             ? $"kb lint: {knowledge.Entries.Count} entries, no problems."
             : $"kb lint: {problems.Count} problem(s) in {knowledge.Entries.Count} entries.");
         return problems.Count == 0 ? 0 : 1;
+    }
+
+    /// <summary>The dialogs' problems (see <see cref="DialogRuntime.DialogSet.Check"/>) and knowledge entries they show that do not exist.</summary>
+    public static IReadOnlyList<string> DialogProblems(ContentPaths paths, KnowledgeBase knowledge)
+    {
+        TextCatalog texts;
+        try
+        {
+            texts = TextCatalog.Load(paths.Localization);
+        }
+        catch (Exception e) when (e is IOException or YamlDotNet.Core.YamlException or InvalidOperationException)
+        {
+            return [e.Message];
+        }
+        var (dialogs, problems) = DialogRuntime.DialogSet.Check(paths.Dialogs, texts);
+        foreach (var dialog in dialogs.All)
+        {
+            foreach (var step in dialog.Steps)
+            {
+                foreach (var (name, arg) in step.Actions.Select(DialogRuntime.DialogActionNames.Split))
+                {
+                    if (name == DialogRuntime.DialogActionNames.ShowEntry && arg is not null && !knowledge.ById.ContainsKey(arg))
+                    {
+                        problems.Add($"dialogs/{dialog.Id}.yaml: step '{step.Id}': show-entry names unknown knowledge entry '{arg}'");
+                    }
+                }
+            }
+        }
+        return problems;
     }
 
     /// <summary>

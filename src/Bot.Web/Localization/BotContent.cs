@@ -60,6 +60,7 @@ public sealed class BotContent(ContentPaths paths, TextCatalog texts, LanguageDe
     public MenuDefinition Menu { get; } = menu;
     public OptOutWords OptOut { get; } = optOut;
     public DialogRuntime.DialogSet Dialogs { get; } = dialogs;
+    public DialogRuntime.NumberWords NumberWords { get; } = DialogRuntime.NumberWords.Load(paths.Localization);
 
     public static BotContent Load(ContentPaths paths)
     {
