@@ -175,8 +175,8 @@ public sealed class DialogActions(
     {
         await subscriptions.UnsubscribeAsync(turn.UserId, null, turn.Ct);
         await feedback.AnonymiseAsync(turn.UserId, turn.Ct);
+        await SayAsync(turn, Text(turn, "my_data.deleted")); // while the channel still knows where to send it
         await users.DeleteAsync(turn.UserId, turn.Ct);
-        await SayAsync(turn, Text(turn, "my_data.deleted"));
         await state.ConversationState.DeleteAsync(turn.Turn, turn.Ct);
         await state.UserState.DeleteAsync(turn.Turn, turn.Ct);
         turn.Stop = true;

@@ -243,6 +243,24 @@ public sealed class WhatsAppWebhookTests : WhatsAppTestHost
     }
 
     [Fact]
+    public async Task Deleting_my_data_on_WhatsApp_confirms_and_forgets_the_number()
+    {
+        const string phone = "+905557778899";
+        await SayAsync(phone, "merhaba", replies: 2);
+        await SayAsync(phone, "menü", replies: 2);
+        var data = await SayAsync(phone, "Verilerim", replies: 2);
+        Assert.Contains("Sizin hakkınızda sakladıklarımız", data[0].Body!, StringComparison.Ordinal);
+        await SayAsync(phone, "1"); // delete
+        var done = await SayAsync(phone, "evet");
+        Assert.Contains("Verileriniz silindi", done[0].Body!, StringComparison.Ordinal);
+        await using var db = await Host.Services.GetRequiredService<IDbContextFactory<BotDbContext>>().CreateDbContextAsync();
+        var id = await UserIdAsync(phone);
+        Assert.False(await db.Users.AnyAsync(u => u.Id == id));
+        Assert.False(await db.State.AnyAsync(s => s.Key.Contains(id)));
+        Assert.False(await db.Outbound.AnyAsync(m => m.UserId == id));
+    }
+
+    [Fact]
     public async Task The_phone_number_is_never_stored_or_logged_in_clear()
     {
         await SayAsync(Phone, "çalışma izni için hangi belgeler gerekiyor", replies: 2);
