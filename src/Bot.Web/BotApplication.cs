@@ -7,6 +7,7 @@ using Bot.Web.Data;
 using Bot.Web.Localization;
 using Bot.Web.Operations;
 using Bot.Web.Privacy;
+using Bot.Web.Staff;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Bot.Builder;
@@ -40,6 +41,7 @@ public static class BotApplication
         services.AddBotContent();
         services.AddBotConversation();
         services.AddBotChannels(configuration);
+        services.AddBotStaff(configuration);
         services.AddBotHealth();
         services.AddProblemDetails();
         return builder;
@@ -54,6 +56,7 @@ public static class BotApplication
         app.MapWebChat();
         app.MapTelegram();
         app.MapWhatsApp();
+        app.MapStaff();
         return app;
     }
 
@@ -130,7 +133,7 @@ public static class BotApplication
         {
             var url = address.Replace("://[::]", "://localhost", StringComparison.Ordinal).Replace("://+", "://localhost", StringComparison.Ordinal)
                 .Replace("://*", "://localhost", StringComparison.Ordinal).TrimEnd('/');
-            log.LogInformation("Web chat: {Url}/chat | health: {Url}/healthz | ready: {Url}/readyz", url, url, url);
+            log.LogInformation("Web chat: {Url}/chat | staff: {Url}/staff | health: {Url}/healthz | ready: {Url}/readyz", url, url, url, url);
         }
     }
 

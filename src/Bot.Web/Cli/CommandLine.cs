@@ -16,6 +16,7 @@ public static class CommandLine
         ["migrate"] = MigrateAsync,
         ["kb"] = KbAsync,
         ["telegram"] = TelegramAsync,
+        ["staff"] = StaffAsync,
     };
 
     public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.ContainsKey(args[0]);
@@ -85,6 +86,57 @@ public static class CommandLine
                 return 2;
         }
     }
+
+    /// <summary>
+    /// <c>staff add-admin EMAIL</c>: the first admin account (password from SEG_STAFF_PASSWORD, or a one-time password printed
+    /// once that must be changed at the first sign-in); <c>staff reset-password EMAIL</c>: a new one-time password.
+    /// </summary>
+    private static async Task<int> StaffAsync(IServiceProvider services, string[] args, CancellationToken ct)
+    {
+        await DatabaseSetup.MigrateAsync(services, ct);
+        await using var scope = services.CreateAsyncScope();
+        var accounts = scope.ServiceProvider.GetRequiredService<Staff.StaffAccounts>();
+        const string actor = "cli";
+        switch (args)
+        {
+            case ["add-admin", var email]:
+            {
+                var password = Environment.GetEnvironmentVariable("SEG_STAFF_PASSWORD");
+                var result = await accounts.CreateAsync(actor, email, email, Staff.StaffRoles.Admin, [], string.IsNullOrEmpty(password) ? null : password, ct);
+                if (!result.Succeeded)
+                {
+                    foreach (var (field, error) in result.Errors) Console.Error.WriteLine($"{field}: {CliError(error)}");
+                    return 2;
+                }
+                Console.Out.WriteLine(result.Secret is null
+                    ? $"Admin {email} created with the password from SEG_STAFF_PASSWORD."
+                    : $"Admin {email} created. One-time password (shown once; a new one is chosen at the first sign-in at /staff/login):\n{result.Secret}");
+                return 0;
+            }
+            case ["reset-password", var email]:
+            {
+                var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Staff.StaffUser>>();
+                var user = await users.FindByEmailAsync(email);
+                if (user is null)
+                {
+                    Console.Error.WriteLine($"No staff account {email}.");
+                    return 2;
+                }
+                Console.Out.WriteLine($"New one-time password for {email} (shown once):\n{await accounts.ResetPasswordAsync(actor, user.Id, ct)}");
+                return 0;
+            }
+            default:
+                Console.Error.WriteLine("usage: staff add-admin EMAIL | staff reset-password EMAIL   (SEG_STAFF_PASSWORD sets the admin's password instead of a one-time one)");
+                return 2;
+        }
+    }
+
+    private static string CliError(string key) => key switch
+    {
+        "email.invalid" => "not a valid email address",
+        "email.taken" => "an account with this email exists already (staff reset-password EMAIL gives it a new password)",
+        _ => key,
+    };
 
     private static async Task<int> MigrateAsync(IServiceProvider services, string[] args, CancellationToken ct)
     {

@@ -19,6 +19,7 @@ public static class OptionsRegistry
         (Knowledge.CentresOptions.Section, typeof(Knowledge.CentresOptions)),
         (Channels.Telegram.TelegramOptions.Section, typeof(Channels.Telegram.TelegramOptions)),
         (Channels.WhatsApp.TwilioOptions.Section, typeof(Channels.WhatsApp.TwilioOptions)),
+        (Staff.StaffOptions.Section, typeof(Staff.StaffOptions)),
     ];
 
     /// <summary>Binds a section strictly (an unknown key is an error naming it) and validates it at start-up.</summary>

@@ -155,6 +155,14 @@ public sealed class SegBot(
     {
         var centre = centres.FindIn(question) ?? centres.ById(profile.CentreId);
         var result = knowledge.Match(question);
+        var outcome = result.Kind switch
+        {
+            MatchKind.Answer => Staff.QuestionOutcome.Answered,
+            MatchKind.Clarify => Staff.QuestionOutcome.Clarified,
+            _ when result.OutOfScope => Staff.QuestionOutcome.OutOfScope,
+            _ => Staff.QuestionOutcome.Abstained,
+        };
+        await feedback.CountQuestionAsync(turn.Activity.ChannelId, language, centre?.Id ?? profile.CentreId, outcome, ct);
         switch (result.Kind)
         {
             case MatchKind.Answer when result.AnswerId == GreetingEntry:

@@ -1,4 +1,7 @@
+using Bot.Web.Staff;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace Bot.Web.Data;
@@ -8,19 +11,67 @@ namespace Bot.Web.Data;
 /// <see cref="PostgresBotDbContext"/>) so that each keeps its own migration set, generated from this model
 /// (EF Core's documented multi-provider approach with one context type per provider).
 /// </summary>
-public abstract class BotDbContext(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
+public abstract class BotDbContext(DbContextOptions options) : IdentityDbContext<StaffUser>(options), IDataProtectionKeyContext
 {
     public DbSet<StateEntry> State => Set<StateEntry>();
-    public DbSet<BotUser> Users => Set<BotUser>();
+    public DbSet<BotUser> BotUsers => Set<BotUser>();
     public DbSet<AppSecret> Secrets => Set<AppSecret>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<Feedback.UnansweredQuestion> Unanswered => Set<Feedback.UnansweredQuestion>();
     public DbSet<InboundUpdate> Inbound => Set<InboundUpdate>();
     public DbSet<OutboundMessage> Outbound => Set<OutboundMessage>();
     public DbSet<Announcements.Subscription> Subscriptions => Set<Announcements.Subscription>();
+    public DbSet<StaffApiKey> ApiKeys => Set<StaffApiKey>();
+    public DbSet<AuditEntry> Audit => Set<AuditEntry>();
+    public DbSet<QuestionEvent> QuestionEvents => Set<QuestionEvent>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    protected override void OnModelCreating(ModelBuilder builder)
     {
+        var modelBuilder = builder;
+        base.OnModelCreating(modelBuilder); // Identity's tables, renamed below
+        modelBuilder.Entity<StaffUser>(e =>
+        {
+            e.ToTable("staff_users");
+            e.Property(x => x.DisplayName).HasMaxLength(200);
+        });
+        modelBuilder.Entity<IdentityRole>().ToTable("staff_roles");
+        modelBuilder.Entity<IdentityUserRole<string>>().ToTable("staff_user_roles");
+        modelBuilder.Entity<IdentityUserClaim<string>>().ToTable("staff_user_claims");
+        modelBuilder.Entity<IdentityUserLogin<string>>().ToTable("staff_user_logins");
+        modelBuilder.Entity<IdentityUserToken<string>>().ToTable("staff_user_tokens");
+        modelBuilder.Entity<IdentityRoleClaim<string>>().ToTable("staff_role_claims");
+        modelBuilder.Entity<StaffApiKey>(e =>
+        {
+            e.ToTable("staff_api_keys");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(32);
+            e.Property(x => x.Name).HasMaxLength(100);
+            e.Property(x => x.SecretHash).HasMaxLength(64);
+            e.Property(x => x.Role).HasMaxLength(16);
+            e.Property(x => x.Centres).HasMaxLength(1000);
+            e.Property(x => x.CreatedBy).HasMaxLength(256);
+            e.Ignore(x => x.CentreList);
+        });
+        modelBuilder.Entity<AuditEntry>(e =>
+        {
+            e.ToTable("audit_log");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Actor).HasMaxLength(256);
+            e.Property(x => x.Action).HasMaxLength(64);
+            e.Property(x => x.Target).HasMaxLength(256);
+            e.Property(x => x.Details).HasMaxLength(2000);
+            e.HasIndex(x => x.At);
+        });
+        modelBuilder.Entity<QuestionEvent>(e =>
+        {
+            e.ToTable("question_events");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Channel).HasMaxLength(32);
+            e.Property(x => x.Language).HasMaxLength(8);
+            e.Property(x => x.CentreId).HasMaxLength(40);
+            e.Property(x => x.Outcome).HasMaxLength(16);
+            e.HasIndex(x => x.At);
+        });
         modelBuilder.Entity<StateEntry>(e =>
         {
             e.ToTable("bot_state");
@@ -67,6 +118,8 @@ public abstract class BotDbContext(DbContextOptions options) : DbContext(options
         });
         modelBuilder.Entity<BotUser>().HasIndex(x => x.LastBusinessInitiatedAt);
         modelBuilder.Entity<BotUser>().Property(x => x.ConsentMethod).HasMaxLength(64);
+        modelBuilder.Entity<BotUser>().Property(x => x.CentreId).HasMaxLength(40);
+        modelBuilder.Entity<BotUser>().HasIndex(x => x.CentreId);
         modelBuilder.Entity<Announcements.Subscription>(e =>
         {
             e.ToTable("subscriptions");

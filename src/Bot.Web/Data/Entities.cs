@@ -38,6 +38,9 @@ public sealed class BotUser
 
     /// <summary>How consent was given, e.g. <c>telegram:dialog:welcome</c>.</summary>
     public string? ConsentMethod { get; set; }
+
+    /// <summary>The user's community centre, when they chose one with consent: which centre's staff may see them.</summary>
+    public string? CentreId { get; set; }
 }
 
 /// <summary>Application secrets generated on first start (protected with Data Protection), e.g. the pseudonym key.</summary>

@@ -40,7 +40,7 @@ public sealed class DialogActions(
                 await ConsentAsync(turn);
                 break;
             case DialogActionNames.SetCentre:
-                SetCentre(turn);
+                await SetCentreAsync(turn);
                 break;
             case DialogActionNames.SetLanguage:
                 SetLanguage(turn);
@@ -114,12 +114,14 @@ public sealed class DialogActions(
     }
 
     /// <summary>The centre answered is remembered in the profile only with consent; without it, for this dialog only.</summary>
-    private static void SetCentre(DialogTurn turn)
+    private async Task SetCentreAsync(DialogTurn turn)
     {
         var centre = turn.Var("centre");
         if (centre.Length == 0) return;
         turn.Vars["has_centre"] = DialogInputs.Yes;
-        if (turn.Var("consent") == DialogInputs.Yes) turn.Profile.CentreId = centre;
+        if (turn.Var("consent") != DialogInputs.Yes) return;
+        turn.Profile.CentreId = centre;
+        await users.SetCentreAsync(turn.UserId, centre, turn.Ct);
     }
 
     /// <summary>The answer "lang:ar" (a button, "2", "العربية") becomes the user's chosen language, from this reply on.</summary>

@@ -23,6 +23,14 @@ public sealed class FeedbackRecorder(IDbContextFactory<BotDbContext> dbFactory, 
             .ExecuteUpdateAsync(q => q.SetProperty(x => x.UserId, AnonymousUser).SetProperty(x => x.ContactAllowed, false), ct);
     }
 
+    /// <summary>Counts what happened to one question (no user, no text): the dashboard's and reports' numbers.</summary>
+    public async Task CountQuestionAsync(string channel, string language, string? centreId, string outcome, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        db.QuestionEvents.Add(new Staff.QuestionEvent { At = clock.GetUtcNow(), Channel = channel, Language = language, CentreId = centreId, Outcome = outcome });
+        await db.SaveChangesAsync(ct);
+    }
+
     /// <summary>The user id of questions whose asker deleted their data.</summary>
     public const string AnonymousUser = "deleted";
 

@@ -39,11 +39,11 @@ public sealed class UserDirectory(
         var now = clock.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         // Writing to the bot again means the channel delivers to this user again.
-        var updated = await db.Users.Where(u => u.Id == id)
+        var updated = await db.BotUsers.Where(u => u.Id == id)
             .ExecuteUpdateAsync(u => u.SetProperty(x => x.LastSeenAt, now).SetProperty(x => x.UnreachableSince, (DateTimeOffset?)null), ct);
         if (updated == 0)
         {
-            db.Users.Add(new BotUser
+            db.BotUsers.Add(new BotUser
             {
                 Id = id,
                 Channel = channel,
@@ -68,13 +68,13 @@ public sealed class UserDirectory(
     {
         var now = clock.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await db.Users.Where(u => u.Id == userId && u.UnreachableSince == null).ExecuteUpdateAsync(u => u.SetProperty(x => x.UnreachableSince, now), ct);
+        await db.BotUsers.Where(u => u.Id == userId && u.UnreachableSince == null).ExecuteUpdateAsync(u => u.SetProperty(x => x.UnreachableSince, now), ct);
     }
 
     public async Task MarkReachableAsync(string userId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(u => u.SetProperty(x => x.UnreachableSince, (DateTimeOffset?)null), ct);
+        await db.BotUsers.Where(u => u.Id == userId).ExecuteUpdateAsync(u => u.SetProperty(x => x.UnreachableSince, (DateTimeOffset?)null), ct);
     }
 
     /// <summary>Stops (or resumes) every announcement to this user at once, whatever their subscriptions.</summary>
@@ -82,22 +82,25 @@ public sealed class UserDirectory(
     {
         DateTimeOffset? value = stopped ? clock.GetUtcNow() : null;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(u => u.SetProperty(x => x.AnnouncementsStoppedAt, value), ct);
+        await db.BotUsers.Where(u => u.Id == userId).ExecuteUpdateAsync(u => u.SetProperty(x => x.AnnouncementsStoppedAt, value), ct);
     }
 
     /// <summary>The decrypted address of a user, for the channel adapter that must send to it.</summary>
     public async Task<string?> AddressOfAsync(string userId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var row = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => u.ProtectedAddress).FirstOrDefaultAsync(ct);
+        var row = await db.BotUsers.AsNoTracking().Where(u => u.Id == userId).Select(u => u.ProtectedAddress).FirstOrDefaultAsync(ct);
         return row is null ? null : _addresses.Unprotect(row);
     }
+
+    /// <summary>Decrypts an address read from a user row (staff views mask it before showing it).</summary>
+    public string Unprotect(BotUser user) => _addresses.Unprotect(user.ProtectedAddress);
 
     /// <summary>What a channel needs to write to a user: the decrypted address and when they last wrote (null: unknown user).</summary>
     public async Task<Contact?> ContactAsync(string userId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var row = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId, ct);
+        var row = await db.BotUsers.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId, ct);
         return row is null ? null : new Contact(_addresses.Unprotect(row.ProtectedAddress), row.LastSeenAt, row.LastBusinessInitiatedAt,
             row.UnreachableSince, row.AnnouncementsStoppedAt, row.CreatedAt, row.ConsentAt);
     }
@@ -106,14 +109,14 @@ public sealed class UserDirectory(
     public async Task<int> BusinessInitiatedSinceAsync(DateTimeOffset since, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Users.CountAsync(u => u.LastBusinessInitiatedAt > since, ct);
+        return await db.BotUsers.CountAsync(u => u.LastBusinessInitiatedAt > since, ct);
     }
 
     /// <summary>The oldest business-initiated contact since <paramref name="since"/> (when budget frees up next).</summary>
     public async Task<DateTimeOffset?> OldestBusinessInitiatedSinceAsync(DateTimeOffset since, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Users.Where(u => u.LastBusinessInitiatedAt > since).OrderBy(u => u.LastBusinessInitiatedAt)
+        return await db.BotUsers.Where(u => u.LastBusinessInitiatedAt > since).OrderBy(u => u.LastBusinessInitiatedAt)
             .Select(u => u.LastBusinessInitiatedAt).FirstOrDefaultAsync(ct);
     }
 
@@ -121,7 +124,7 @@ public sealed class UserDirectory(
     {
         var now = clock.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(u => u.SetProperty(x => x.LastBusinessInitiatedAt, now), ct);
+        await db.BotUsers.Where(u => u.Id == userId).ExecuteUpdateAsync(u => u.SetProperty(x => x.LastBusinessInitiatedAt, now), ct);
     }
 
     /// <summary>Records that the user gave (or refused, or withdrew) consent to store their preferences, and how.</summary>
@@ -130,7 +133,15 @@ public sealed class UserDirectory(
         DateTimeOffset? at = given ? clock.GetUtcNow() : null;
         string? how = given ? method : null;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(u => u.SetProperty(x => x.ConsentAt, at).SetProperty(x => x.ConsentMethod, how), ct);
+        await db.BotUsers.Where(u => u.Id == userId).ExecuteUpdateAsync(u => u.SetProperty(x => x.ConsentAt, at).SetProperty(x => x.ConsentMethod, how), ct);
+        if (!given) await SetCentreAsync(userId, null, ct);
+    }
+
+    /// <summary>Remembers the user's centre (chosen with consent), which decides which centre's staff see them.</summary>
+    public async Task SetCentreAsync(string userId, string? centreId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await db.BotUsers.Where(u => u.Id == userId).ExecuteUpdateAsync(u => u.SetProperty(x => x.CentreId, centreId), ct);
     }
 
     /// <summary>
@@ -142,7 +153,7 @@ public sealed class UserDirectory(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await db.Inbound.Where(u => u.Sender == userId && u.Status != InboundStatus.Pending && u.Status != InboundStatus.Processing).ExecuteDeleteAsync(ct);
         await db.Outbound.Where(m => m.UserId == userId).ExecuteUpdateAsync(m => m.SetProperty(x => x.UserId, ""), ct);
-        await db.Users.Where(u => u.Id == userId).ExecuteDeleteAsync(ct);
+        await db.BotUsers.Where(u => u.Id == userId).ExecuteDeleteAsync(ct);
     }
 
     public void Dispose() => _keyLock.Dispose();

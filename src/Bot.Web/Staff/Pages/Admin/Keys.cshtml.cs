@@ -1,0 +1,44 @@
+using Bot.Web.Knowledge;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Bot.Web.Staff.Pages.Admin;
+
+public sealed class KeysModel(StaffAccounts accounts, CentreDirectory centres, StaffUi text) : PageModel
+{
+    public IReadOnlyList<StaffApiKey> Keys { get; private set; } = [];
+    public IReadOnlyList<(string Id, string Name)> Centres => centres.All.Select(c => (c.Id, c.Name(Localization.Language.Turkish))).ToList();
+    public string Name { get; private set; } = "";
+    public string Role { get; private set; } = StaffRoles.Staff;
+    public IReadOnlyList<string> SelectedCentres { get; private set; } = [];
+    public string? Secret { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken ct) => Keys = await accounts.ApiKeysAsync(ct);
+
+    public async Task<IActionResult> OnPostCreateAsync(string? name, string? role, string[]? centres, CancellationToken ct)
+    {
+        Name = name ?? "";
+        Role = role ?? "";
+        SelectedCentres = centres ?? [];
+        var result = await accounts.CreateApiKeyAsync(User.Identity?.Name ?? "?", Name, Role, SelectedCentres, ct);
+        if (!result.Succeeded)
+        {
+            foreach (var (field, key) in result.Errors) ModelState.AddModelError(field, text["error." + key]);
+        }
+        else
+        {
+            Secret = result.Secret;
+            Name = "";
+            SelectedCentres = [];
+        }
+        Keys = await accounts.ApiKeysAsync(ct);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostRevokeAsync(string id, CancellationToken ct)
+    {
+        if (!await accounts.RevokeApiKeyAsync(User.Identity?.Name ?? "?", id, ct)) return NotFound();
+        Keys = await accounts.ApiKeysAsync(ct);
+        return Page();
+    }
+}

@@ -1,0 +1,73 @@
+using Bot.Web.Knowledge;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Bot.Web.Staff.Pages.Admin;
+
+public sealed class UsersModel(StaffAccounts accounts, CentreDirectory centres, StaffUi text) : PageModel
+{
+    public IReadOnlyList<AccountRow> Accounts { get; private set; } = [];
+    public IReadOnlyList<(string Id, string Name)> Centres => centres.All.Select(c => (c.Id, c.Name(Localization.Language.Turkish))).ToList();
+    public string Email { get; private set; } = "";
+    public string DisplayName { get; private set; } = "";
+    public string Role { get; private set; } = StaffRoles.Staff;
+    public IReadOnlyList<string> SelectedCentres { get; private set; } = [];
+    public string? Secret { get; private set; }
+    public string? SecretFor { get; private set; }
+    public string? Message { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken ct) => Accounts = await accounts.ListAsync(ct);
+
+    public async Task<IActionResult> OnPostCreateAsync(string? email, string? displayName, string? role, string[]? centres, CancellationToken ct)
+    {
+        Email = email ?? "";
+        DisplayName = displayName ?? "";
+        Role = role ?? "";
+        SelectedCentres = centres ?? [];
+        var result = await accounts.CreateAsync(Actor, Email, DisplayName, Role, SelectedCentres, ct: ct);
+        if (!result.Succeeded)
+        {
+            foreach (var (field, key) in result.Errors) ModelState.AddModelError(field, text["error." + key]);
+        }
+        else
+        {
+            Secret = result.Secret;
+            SecretFor = Email.Trim();
+            Email = DisplayName = "";
+            SelectedCentres = [];
+        }
+        Accounts = await accounts.ListAsync(ct);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostUpdateAsync(string id, string? role, string[]? centres, CancellationToken ct)
+    {
+        var result = await accounts.UpdateAsync(Actor, id, role ?? "", centres ?? [], ct);
+        Message = result.Succeeded ? text["users.updated"] : string.Join(" ", result.Errors.Values.Select(k => text["error." + k]));
+        Accounts = await accounts.ListAsync(ct);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostResetAsync(string id, CancellationToken ct)
+    {
+        Secret = await accounts.ResetPasswordAsync(Actor, id, ct);
+        if (Secret is null) return NotFound();
+        Accounts = await accounts.ListAsync(ct);
+        SecretFor = Accounts.FirstOrDefault(a => a.Id == id)?.Email;
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostDeleteAsync(string id, CancellationToken ct)
+    {
+        if (!await accounts.DeleteAsync(Actor, id, ct)) return NotFound();
+        Message = text["users.deleted"];
+        Accounts = await accounts.ListAsync(ct);
+        return Page();
+    }
+
+    public bool Invalid(string field) => ModelState.TryGetValue(field, out var entry) && entry.Errors.Count > 0;
+
+    public string CentreName(string id) => centres.ById(id)?.Name(Localization.Language.Turkish) ?? id;
+
+    private string Actor => User.Identity?.Name ?? "?";
+}

@@ -1,0 +1,110 @@
+using Bot.Web.Configuration;
+using Bot.Web.Data;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+
+namespace Bot.Web.Staff;
+
+/// <summary>The staff dashboard (Razor Pages under /staff) and the staff API (/api/staff), with accounts, roles and keys.</summary>
+public static class StaffSetup
+{
+    public const string PagesPrefix = "/staff";
+    public const string ApiPrefix = "/api/staff";
+
+    public static IServiceCollection AddBotStaff(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedOptions<StaffOptions>(StaffOptions.Section);
+        services.AddSingleton<IValidateOptions<StaffOptions>, StaffOptionsValidator>();
+        var options = configuration.GetSection(StaffOptions.Section).Get<StaffOptions>() ?? new StaffOptions();
+
+        services.AddIdentityCore<StaffUser>(o =>
+            {
+                o.User.RequireUniqueEmail = true;
+                o.Password.RequiredLength = 12;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Lockout.AllowedForNewUsers = true;
+                o.Lockout.MaxFailedAccessAttempts = options.MaxFailedSignIns;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(options.LockoutMinutes);
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<BotDbContext>()
+            .AddSignInManager()
+            .AddClaimsPrincipalFactory<StaffClaimsFactory>()
+            .AddDefaultTokenProviders();
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+
+        services.AddAuthentication(IdentityConstants.ApplicationScheme)
+            .AddCookie(IdentityConstants.ApplicationScheme, o =>
+            {
+                o.Cookie.Name = "seg_staff";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Strict;
+                // Secure whenever the request is HTTPS (behind the reverse proxy, with forwarded headers); plain HTTP only on a developer's machine.
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.Cookie.Path = PagesPrefix;
+                o.ExpireTimeSpan = TimeSpan.FromMinutes(options.IdleTimeoutMinutes);
+                o.SlidingExpiration = true;
+                o.LoginPath = PagesPrefix + "/login";
+                o.LogoutPath = PagesPrefix + "/logout";
+                o.AccessDeniedPath = PagesPrefix + "/denied";
+                o.Events = new CookieAuthenticationEvents { OnValidatePrincipal = SecurityStampValidator.ValidatePrincipalAsync };
+            })
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(StaffPolicies.Pages, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireRole(StaffRoles.All))
+            .AddPolicy(StaffPolicies.AdminPages, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireRole(StaffRoles.Admin))
+            .AddPolicy(StaffPolicies.Api, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireRole(StaffRoles.All))
+            .AddPolicy(StaffPolicies.AdminApi, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireRole(StaffRoles.Admin));
+
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "seg_staff_csrf";
+            o.Cookie.Path = PagesPrefix;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
+        services.AddRazorPages(o =>
+        {
+            o.RootDirectory = "/Staff/Pages";
+            o.Conventions.AuthorizeFolder("/", StaffPolicies.Pages);
+            o.Conventions.AuthorizeFolder("/Admin", StaffPolicies.AdminPages);
+            o.Conventions.AllowAnonymousToPage("/Login");
+            o.Conventions.AllowAnonymousToPage("/Denied");
+            o.Conventions.AllowAnonymousToPage("/Lang");
+        }).AddApplicationPart(typeof(StaffSetup).Assembly); // also when the host is started by another assembly (tests)
+        // Validation messages come from the dashboard's own texts (Turkish/English), not the framework's English defaults.
+        services.Configure<Microsoft.AspNetCore.Mvc.MvcOptions>(o => o.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true);
+        services.AddHttpContextAccessor();
+        services.AddSingleton<StaffText>();
+        services.AddScoped<StaffUi>();
+        services.AddSingleton<StaffAudit>();
+        services.AddScoped<StaffAccounts>();
+        services.AddSingleton<StaffDashboard>();
+        return services;
+    }
+
+    public static WebApplication MapStaff(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.Use(async (context, next) =>
+        {
+            // An account with a one-time password chooses its own before anything else.
+            if (context.Request.Path.StartsWithSegments(PagesPrefix)
+                && context.User.HasClaim(c => c.Type == StaffClaimsFactory.MustChangePassword)
+                && !context.Request.Path.StartsWithSegments(PagesPrefix + "/password")
+                && !context.Request.Path.StartsWithSegments(PagesPrefix + "/logout"))
+            {
+                context.Response.Redirect(PagesPrefix + "/password");
+                return;
+            }
+            await next();
+        });
+        app.MapRazorPages();
+        app.MapStaffApi();
+        return app;
+    }
+}
