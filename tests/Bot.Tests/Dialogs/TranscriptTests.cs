@@ -100,7 +100,7 @@ public sealed class TranscriptTests
                 Assert.True(int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture) == await db.Set<Subscription>().CountAsync(s => s.UserId == userId), where);
                 break;
             case "consent":
-                var consent = await db.Users.Where(u => u.Id == userId).Select(u => u.ConsentAt).SingleAsync();
+                var consent = await db.BotUsers.Where(u => u.Id == userId).Select(u => u.ConsentAt).SingleAsync();
                 Assert.True((parts[1] == "yes") == (consent is not null), where);
                 break;
             case "queue":
@@ -109,11 +109,11 @@ public sealed class TranscriptTests
                 Assert.True(int.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture) == count, $"{where}: {count} found");
                 break;
             case "announcements":
-                var stopped = await db.Users.Where(u => u.Id == userId).Select(u => u.AnnouncementsStoppedAt).SingleAsync();
+                var stopped = await db.BotUsers.Where(u => u.Id == userId).Select(u => u.AnnouncementsStoppedAt).SingleAsync();
                 Assert.True((parts[1] == "stopped") == (stopped is not null), where);
                 break;
             case "user":
-                Assert.False(await db.Users.AnyAsync(u => u.Id == userId), $"{where}: the user row is still there");
+                Assert.False(await db.BotUsers.AnyAsync(u => u.Id == userId), $"{where}: the user row is still there");
                 Assert.False(await db.State.AnyAsync(s => s.Key.Contains(userId)), $"{where}: state is still there");
                 Assert.False(await db.Set<Subscription>().AnyAsync(s => s.UserId == userId), $"{where}: subscriptions are still there");
                 Assert.False(await db.Unanswered.AnyAsync(q => q.UserId == userId), $"{where}: queue items still name the user");

@@ -32,7 +32,7 @@ public sealed class PersonalDataTests
 
             var factory = host.Services.GetRequiredService<IDbContextFactory<BotDbContext>>();
             await using var db = await factory.CreateDbContextAsync();
-            var user = await db.Users.SingleAsync();
+            var user = await db.BotUsers.SingleAsync();
             Assert.Equal(userId, user.Id);
             Assert.DoesNotContain(Address, user.ProtectedAddress, StringComparison.Ordinal);
             Assert.All(await db.State.Select(s => s.Key + s.Data).ToListAsync(), row =>

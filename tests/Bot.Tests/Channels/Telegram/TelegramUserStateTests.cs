@@ -17,7 +17,7 @@ public sealed class TelegramUserStateTests : TelegramTestHost
     {
         var id = await Host.Services.GetRequiredService<Bot.Web.Privacy.UserDirectory>().IdOfAsync(TelegramAdapter.ChannelId, chat.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await using var db = await Host.Services.GetRequiredService<IDbContextFactory<BotDbContext>>().CreateDbContextAsync();
-        return await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id);
+        return await db.BotUsers.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id);
     }
 
     private static async Task<T> Eventually<T>(Func<Task<T>> read, Func<T, bool> done)

@@ -218,7 +218,7 @@ public sealed class TelegramSendingTests : TelegramTestHost
         {
             await Task.Delay(100);
             await using var db = await factory.CreateDbContextAsync();
-            since = await db.Users.Where(u => u.Id == userId).Select(u => u.UnreachableSince).SingleOrDefaultAsync();
+            since = await db.BotUsers.Where(u => u.Id == userId).Select(u => u.UnreachableSince).SingleOrDefaultAsync();
         }
         Assert.NotNull(since);
         await Task.Delay(500);

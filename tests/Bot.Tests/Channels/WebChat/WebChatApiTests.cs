@@ -52,7 +52,7 @@ public sealed class WebChatApiTests : IAsyncLifetime
 
         var factory = _host.Services.GetRequiredService<IDbContextFactory<BotDbContext>>();
         await using var db = await factory.CreateDbContextAsync();
-        Assert.Equal(0, await db.Users.CountAsync());
+        Assert.Equal(0, await db.BotUsers.CountAsync());
         Assert.Equal(0, await db.State.CountAsync());
     }
 

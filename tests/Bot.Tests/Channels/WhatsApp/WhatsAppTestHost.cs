@@ -105,6 +105,6 @@ public abstract class WhatsAppTestHost : IAsyncLifetime
         var id = await UserIdAsync(phone);
         await using var db = await Host.Services.GetRequiredService<IDbContextFactory<BotDbContext>>().CreateDbContextAsync();
         var at = DateTimeOffset.UtcNow - ago;
-        Assert.Equal(1, await db.Users.Where(u => u.Id == id).ExecuteUpdateAsync(u => u.SetProperty(x => x.LastSeenAt, at)));
+        Assert.Equal(1, await db.BotUsers.Where(u => u.Id == id).ExecuteUpdateAsync(u => u.SetProperty(x => x.LastSeenAt, at)));
     }
 }

@@ -95,7 +95,7 @@ public sealed class WhatsAppWebhookTests : WhatsAppTestHost
             Assert.Empty(Api.Messages);
             await using var db = await Host.Services.GetRequiredService<IDbContextFactory<BotDbContext>>().CreateDbContextAsync();
             Assert.Equal(0, await db.Inbound.CountAsync());
-            Assert.Equal(0, await db.Users.CountAsync());
+            Assert.Equal(0, await db.BotUsers.CountAsync());
         }
     }
 
@@ -255,7 +255,7 @@ public sealed class WhatsAppWebhookTests : WhatsAppTestHost
         Assert.Contains("Verileriniz silindi", done[0].Body!, StringComparison.Ordinal);
         await using var db = await Host.Services.GetRequiredService<IDbContextFactory<BotDbContext>>().CreateDbContextAsync();
         var id = await UserIdAsync(phone);
-        Assert.False(await db.Users.AnyAsync(u => u.Id == id));
+        Assert.False(await db.BotUsers.AnyAsync(u => u.Id == id));
         Assert.False(await db.State.AnyAsync(s => s.Key.Contains(id)));
         Assert.False(await db.Outbound.AnyAsync(m => m.UserId == id));
     }
