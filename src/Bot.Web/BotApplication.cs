@@ -164,7 +164,17 @@ public static class BotApplication
             sp.GetRequiredService<ContentPaths>().Localization, sp.GetRequiredService<IOptions<Knowledge.CentresOptions>>().Value)));
         services.AddSingleton<Knowledge.IUpcomingCourses, Knowledge.NoCoursesYet>();
         services.AddSingleton<Knowledge.AnswerRenderer>();
+        services.AddSingleton(sp => Feedback.QueueText.Load(sp.GetRequiredService<ContentPaths>().Localization));
         services.AddSingleton<Feedback.FeedbackRecorder>();
+        services.AddValidatedOptions<Feedback.FeedbackOptions>(Feedback.FeedbackOptions.Section);
+        services.AddSingleton<IValidateOptions<Feedback.FeedbackOptions>, Feedback.FeedbackOptionsValidator>();
+        services.AddSingleton<Feedback.WebChatMailbox>();
+        services.AddSingleton<Channels.UserMessenger>();
+        services.AddSingleton<Feedback.QueueService>();
+        services.AddSingleton<Feedback.QueueReports>();
+        services.AddSingleton<Feedback.KnowledgeTeacher>();
+        services.AddSingleton<Feedback.QueueRetention>();
+        services.AddHostedService(sp => sp.GetRequiredService<Feedback.QueueRetention>());
         services.AddValidatedOptions<ConversationOptions>(ConversationOptions.Section);
         services.AddSingleton<IValidateOptions<ConversationOptions>, ConversationOptionsValidator>();
         services.AddSingleton<IStorage, EfStorage>();

@@ -24,6 +24,7 @@ public abstract class BotDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<StaffApiKey> ApiKeys => Set<StaffApiKey>();
     public DbSet<AuditEntry> Audit => Set<AuditEntry>();
     public DbSet<QuestionEvent> QuestionEvents => Set<QuestionEvent>();
+    public DbSet<Feedback.WebChatMail> WebChatMailbox => Set<Feedback.WebChatMail>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -143,6 +144,23 @@ public abstract class BotDbContext(DbContextOptions options) : IdentityDbContext
             e.Property(x => x.Reason).HasMaxLength(40);
             e.Property(x => x.CentreId).HasMaxLength(40);
             e.HasIndex(x => x.CreatedAt);
+            e.HasIndex(x => x.UserId);
+            e.Property(x => x.Category).HasMaxLength(32);
+            e.Property(x => x.Type).HasMaxLength(16);
+            e.Property(x => x.Status).HasMaxLength(16);
+            e.Property(x => x.AssignedTo).HasMaxLength(256);
+            e.Property(x => x.AnsweredBy).HasMaxLength(256);
+            e.Property(x => x.AnswerEntryId).HasMaxLength(100);
+            e.Property(x => x.Delivery).HasMaxLength(64);
+            e.Property(x => x.DismissReason).HasMaxLength(500);
+            e.HasIndex(x => new { x.Status, x.GroupId });
+            e.HasIndex(x => x.GroupId);
+        });
+        modelBuilder.Entity<Feedback.WebChatMail>(e =>
+        {
+            e.ToTable("webchat_mailbox");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.UserId).HasMaxLength(64);
             e.HasIndex(x => x.UserId);
         });
     }

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Bot.Web.Feedback;
 
 /// <summary>Records what the bot could not answer, for staff.</summary>
-public sealed class FeedbackRecorder(IDbContextFactory<BotDbContext> dbFactory, TimeProvider clock)
+public sealed class FeedbackRecorder(IDbContextFactory<BotDbContext> dbFactory, TimeProvider clock, KnowledgeService knowledge, QueueText queueText)
 {
     /// <summary>How many of the user's questions and messages are kept for staff.</summary>
     public async Task<int> CountOfAsync(string userId, CancellationToken ct)
@@ -40,8 +40,10 @@ public sealed class FeedbackRecorder(IDbContextFactory<BotDbContext> dbFactory, 
     public async Task RecordUnansweredAsync(string userId, string channel, string language, string text, string reason,
         string? centreId, IReadOnlyList<Candidate> candidates, CancellationToken ct, bool contactAllowed = false)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        db.Unanswered.Add(new UnansweredQuestion
+        var now = clock.GetUtcNow();
+        var ranked = candidates.Where(c => c.Id != KbEntry.OutOfScope).OrderByDescending(c => c.Confidence).ToList();
+        var nearest = ranked.Where(c => c.Confidence >= NearestEntryConfidence).Select(c => c.Id).Take(2).ToList();
+        var item = new UnansweredQuestion
         {
             UserId = userId,
             Channel = channel,
@@ -49,10 +51,50 @@ public sealed class FeedbackRecorder(IDbContextFactory<BotDbContext> dbFactory, 
             Text = text,
             Reason = reason,
             CentreId = centreId,
-            CandidatesJson = JsonSerializer.Serialize(candidates.Select(c => new { id = c.Id, confidence = c.Confidence })),
+            CandidatesJson = JsonSerializer.Serialize(candidates.Select(c => new { id = c.Id, confidence = Math.Round(c.Confidence, 3) })),
             ContactAllowed = contactAllowed,
-            CreatedAt = clock.GetUtcNow(),
-        });
+            CreatedAt = now,
+            UpdatedAt = now,
+            Category = CategoryOf(text, reason, ranked),
+            Type = QueueTypes.Of(reason),
+            Signature = queueText.Signature(text, nearest),
+        };
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        db.Unanswered.Add(item);
+        await db.SaveChangesAsync(ct);
+        item.GroupId = await GroupOfAsync(db, item, ct) ?? item.Id;
         await db.SaveChangesAsync(ct);
     }
+
+    /// <summary>A knowledge entry at least this close counts as the item's "nearest entry" (for its category and grouping).</summary>
+    private const double NearestEntryConfidence = 0.3;
+
+    /// <param name="candidates">The bot's candidates, closest first, without the out-of-scope entry.</param>
+    private string CategoryOf(string text, string reason, IReadOnlyList<Candidate> candidates)
+    {
+        if (reason == QueueReason.OutOfScope) return QueueCategories.OutOfScope;
+        var byKeywords = queueText.CategoryOf(text);
+        var top = candidates.FirstOrDefault(c => c.Confidence >= NearestEntryConfidence);
+        if (top is not null && knowledge.Current.Knowledge.ById.TryGetValue(top.Id, out var entry) && QueueCategories.All.Contains(entry.Category))
+        {
+            return entry.Category;
+        }
+        return byKeywords ?? QueueCategories.Information;
+    }
+
+    /// <summary>The group of the most similar open item of the same type (handover messages are conversations, never grouped).</summary>
+    private static async Task<long?> GroupOfAsync(BotDbContext db, UnansweredQuestion item, CancellationToken ct)
+    {
+        if (item.Reason is QueueReason.Handover or QueueReason.HandoverMessage) return null;
+        var since = item.CreatedAt - GroupingWindow;
+        var open = await db.Unanswered.AsNoTracking()
+            .Where(q => q.Id != item.Id && q.Type == item.Type && q.CreatedAt >= since && q.Reason != QueueReason.Handover && q.Reason != QueueReason.HandoverMessage
+                && (q.Status == QueueStatus.New || q.Status == QueueStatus.InProgress) && q.Signature != "")
+            .OrderByDescending(q => q.Id).Select(q => new { q.Id, q.GroupId, q.Signature }).Take(5000).ToListAsync(ct);
+        var match = open.FirstOrDefault(q => QueueText.Similar(item.Signature, q.Signature));
+        return match is null ? null : match.GroupId ?? match.Id;
+    }
+
+    /// <summary>Open items older than this are not grouped with new ones.</summary>
+    private static readonly TimeSpan GroupingWindow = TimeSpan.FromDays(90);
 }

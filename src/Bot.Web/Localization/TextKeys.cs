@@ -21,6 +21,7 @@ public static class TextKeys
     public const string AnnouncementsStoppedResumeHint = "announcements.stopped_resume_hint";
     public const string AnnouncementsResumed = "announcements.resumed";
     public const string MediaUnsupported = "media.unsupported";
+    public const string StaffAnswerIntro = "staff_answer.intro";
     public const string ChoiceHint = "choice.hint";
     public const string CancelWords = "dialog.words.cancel";
     public const string DialogLeft = "dialog.left";

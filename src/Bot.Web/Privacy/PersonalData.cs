@@ -153,6 +153,7 @@ public sealed class UserDirectory(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await db.Inbound.Where(u => u.Sender == userId && u.Status != InboundStatus.Pending && u.Status != InboundStatus.Processing).ExecuteDeleteAsync(ct);
         await db.Outbound.Where(m => m.UserId == userId).ExecuteUpdateAsync(m => m.SetProperty(x => x.UserId, ""), ct);
+        await db.WebChatMailbox.Where(m => m.UserId == userId).ExecuteDeleteAsync(ct);
         await db.BotUsers.Where(u => u.Id == userId).ExecuteDeleteAsync(ct);
     }
 

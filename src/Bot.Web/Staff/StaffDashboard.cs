@@ -36,7 +36,7 @@ public sealed class StaffDashboard(
         var conversations = await Count(db.BotUsers.Where(u => u.LastSeenAt >= since).GroupBy(u => u.CentreId), ct);
         var questions = await Count(db.QuestionEvents.Where(e => e.At >= since).GroupBy(e => e.CentreId), ct);
         var answered = await Count(db.QuestionEvents.Where(e => e.At >= since && e.Outcome == QuestionOutcome.Answered).GroupBy(e => e.CentreId), ct);
-        var waiting = await Count(db.Unanswered.Where(q => WaitingReasons.Contains(q.Reason)).GroupBy(q => q.CentreId), ct);
+        var waiting = await Count(db.Unanswered.Where(q => WaitingReasons.Contains(q.Reason) && (q.Status == QueueStatus.New || q.Status == QueueStatus.InProgress)).GroupBy(q => q.CentreId), ct);
         var handovers = await Count(db.Unanswered.Where(q => q.Reason == QueueReason.Handover && q.CreatedAt >= since).GroupBy(q => q.CentreId), ct);
         var subscribers = (await db.Subscriptions.Select(s => new { s.CentreId, s.UserId }).Distinct().ToListAsync(ct))
             .GroupBy(s => (string?)s.CentreId).ToDictionary(g => g.Key ?? "", g => g.Count());
@@ -52,7 +52,7 @@ public sealed class StaffDashboard(
     public async Task<IReadOnlyList<UnansweredQuestion>> LatestWaitingAsync(StaffScope scope, int take, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var query = db.Unanswered.AsNoTracking().Where(q => WaitingReasons.Contains(q.Reason));
+        var query = db.Unanswered.AsNoTracking().Where(q => WaitingReasons.Contains(q.Reason) && (q.Status == QueueStatus.New || q.Status == QueueStatus.InProgress));
         if (!scope.IsAdmin)
         {
             var mine = scope.Centres.ToList();

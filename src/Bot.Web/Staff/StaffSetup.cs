@@ -105,6 +105,7 @@ public static class StaffSetup
         });
         app.MapRazorPages();
         app.MapStaffApi();
+        app.MapQueueApi();
         return app;
     }
 }

@@ -34,27 +34,33 @@ public sealed class StaffBrowserTests(Browser browser) : IAsyncLifetime
     private static async Task SignInToHomeAsync(IPage page, string email, string password)
     {
         await SignInAsync(page, email, password);
-        try
-        {
-            await page.WaitForURLAsync(new Regex("/staff$"));
-        }
-        catch (TimeoutException e)
-        {
-            var shown = await page.Locator("main").InnerTextAsync(new() { Timeout = 5_000 });
-            await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.Artifacts, $"sign-in-failed-{Guid.NewGuid():N}.png") });
-            throw new TimeoutException($"Sign-in did not reach /staff: still at {page.Url}, showing: {shown}", e);
-        }
+        await WaitForHomeAsync(page, "Sign-in");
     }
 
     private static async Task ChooseOwnPasswordAsync(IPage page, string oneTime, string chosen)
     {
-        await page.WaitForURLAsync(new Regex("/staff/password$"));
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/staff/password$"));
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Tek kullanımlık parolayla");
         await page.GetByLabel("Şu anki parola").FillAsync(oneTime);
         await page.GetByLabel("Yeni parola", new() { Exact = true }).FillAsync(chosen);
         await page.GetByLabel("Yeni parola (tekrar)").FillAsync(chosen);
         await page.GetByRole(AriaRole.Button, new() { Name = "Parolayı değiştir" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/staff$"));
+        await WaitForHomeAsync(page, "The password change");
+    }
+
+    /// <summary>Waits for the home page; if it does not come, says what the page showed instead.</summary>
+    private static async Task WaitForHomeAsync(IPage page, string what)
+    {
+        try
+        {
+            await Assertions.Expect(page).ToHaveURLAsync(new Regex("/staff$"));
+        }
+        catch (PlaywrightException e)
+        {
+            var shown = await page.Locator("main").InnerTextAsync(new() { Timeout = 5_000 });
+            await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.Artifacts, $"not-home-{Guid.NewGuid():N}.png") });
+            throw new TimeoutException($"{what} did not reach /staff: still at {page.Url}, showing: {shown}", e);
+        }
     }
 
     [BrowserFact]
@@ -88,7 +94,7 @@ public sealed class StaffBrowserTests(Browser browser) : IAsyncLifetime
         await Assertions.Expect(page.Locator("tr[data-account='adana@example.org']")).ToContainTextAsync("Adana");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Çıkış yap" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/staff/login$"));
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/staff/login$"));
         await SignInAsync(page, "adana@example.org", staffPassword);
         await ChooseOwnPasswordAsync(page, staffPassword, "Adana-Password-2026");
         // A centre's account sees its own centre's numbers only, and no admin menu.

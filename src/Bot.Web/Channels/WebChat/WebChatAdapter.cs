@@ -9,7 +9,7 @@ namespace Bot.Web.Channels.WebChat;
 /// The web chat channel: one HTTP request is one turn, and the bot's replies are returned in the response.
 /// The browser's own id is turned into a pseudonymous user id before anything else sees it.
 /// </summary>
-public sealed class WebChatAdapter(TurnPipeline pipeline, UserDirectory users) : ChannelAdapter(pipeline)
+public sealed class WebChatAdapter(TurnPipeline pipeline, UserDirectory users, Feedback.WebChatMailbox mailbox) : ChannelAdapter(pipeline)
 {
     public const string ChannelId = "webchat";
     private const string RepliesKey = "WebChat.Replies";
@@ -18,7 +18,7 @@ public sealed class WebChatAdapter(TurnPipeline pipeline, UserDirectory users) :
     {
         var userId = await users.TouchAsync(ChannelId, inbound.UserId, ct);
         var activity = WebChatMapping.ToActivity(inbound, userId, Clock.GetUtcNow());
-        var replies = new List<Activity>();
+        var replies = (await mailbox.TakeAsync(userId, ct)).ToList(); // staff answers waiting since the last visit come first
         await RunTurnAsync(activity, (turn, _) =>
         {
             turn.TurnState.Add(RepliesKey, replies);
@@ -27,10 +27,20 @@ public sealed class WebChatAdapter(TurnPipeline pipeline, UserDirectory users) :
         return replies;
     }
 
-    public override Task<ResourceResponse[]> SendActivitiesAsync(ITurnContext turnContext, Activity[] activities, CancellationToken cancellationToken)
+    /// <summary>Messages staff sent to this browser since it last asked (then forgotten on the server).</summary>
+    public async Task<IReadOnlyList<Activity>> PendingAsync(string browserId, CancellationToken ct) =>
+        await mailbox.TakeAsync(await users.IdOfAsync(ChannelId, browserId, ct), ct);
+
+    public override async Task<ResourceResponse[]> SendActivitiesAsync(ITurnContext turnContext, Activity[] activities, CancellationToken cancellationToken)
     {
-        var replies = turnContext.TurnState.Get<List<Activity>>(RepliesKey)
-            ?? throw new InvalidOperationException("Web chat replies can only be sent during a web chat turn.");
+        var replies = turnContext.TurnState.Get<List<Activity>>(RepliesKey);
+        if (replies is null)
+        {
+            // Not a reply to a request (a staff answer): it waits in the mailbox until the browser asks.
+            var stored = activities.Where(a => a.Type == ActivityTypes.Message).ToList();
+            await mailbox.PutAsync(turnContext.Activity.Conversation.Id, stored, cancellationToken);
+            return stored.Select(a => new ResourceResponse(a.Id ??= Guid.NewGuid().ToString("N"))).ToArray();
+        }
         var responses = new List<ResourceResponse>();
         foreach (var activity in activities)
         {
@@ -39,7 +49,7 @@ public sealed class WebChatAdapter(TurnPipeline pipeline, UserDirectory users) :
             replies.Add(activity);
             responses.Add(new ResourceResponse(activity.Id));
         }
-        return Task.FromResult(responses.ToArray());
+        return responses.ToArray();
     }
 }
 

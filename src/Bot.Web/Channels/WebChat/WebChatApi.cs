@@ -15,6 +15,12 @@ public static class WebChatApi
     {
         app.MapGet("/chat", (BotContent content) => Results.Content(ChatPage.Render(content.Texts), "text/html; charset=utf-8"));
         app.MapPost("/api/webchat/messages", PostMessage);
+        app.MapGet("/api/webchat/messages", async Task<IResult> (string? userId, WebChatAdapter adapter, CancellationToken ct) =>
+        {
+            if (string.IsNullOrWhiteSpace(userId) || userId.Length > MaxUserIdLength) return Problem("userId (at most 128 characters) is required.");
+            var pending = await adapter.PendingAsync(userId, ct);
+            return TypedResults.Ok(new { replies = pending.Select(WebChatMapping.ToReply).ToList() });
+        });
         return app;
     }
 

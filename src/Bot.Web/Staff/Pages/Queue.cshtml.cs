@@ -1,0 +1,36 @@
+using System.Globalization;
+using Bot.Web.Feedback;
+using Bot.Web.Knowledge;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Bot.Web.Staff.Pages;
+
+public sealed class QueueModel(QueueService queue, CentreDirectory centres) : PageModel
+{
+    public IReadOnlyList<QueueGroup> Groups { get; private set; } = [];
+    public QueueFilter Filter { get; private set; } = new();
+    public IReadOnlyList<(string Id, string Name)> Centres { get; private set; } = [];
+    public string? From { get; private set; }
+    public string? To { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string? centre, string? category, string? type, string? language, string? status, string? from, string? to, CancellationToken ct)
+    {
+        var scope = StaffScope.Of(User);
+        if (!string.IsNullOrEmpty(centre) && !scope.Covers(centre)) return Forbid();
+        From = from;
+        To = to;
+        Filter = new QueueFilter(Empty(centre), Empty(category), Empty(type), Empty(language), Empty(status), Date(from), Date(to)?.AddDays(1));
+        Centres = scope.Visible(centres.All.Select(c => c.Id)).Select(id => (id, CentreName(id))).ToList();
+        Groups = await queue.GroupsAsync(scope, Filter, 300, ct);
+        return Page();
+    }
+
+    public string CentreName(string id) => centres.ById(id)?.Name(Localization.Language.Turkish) ?? "—";
+
+    private static string? Empty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    private static DateTimeOffset? Date(string? value) =>
+        DateTime.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var d)
+            ? new DateTimeOffset(d, TimeSpan.Zero) : null;
+}
