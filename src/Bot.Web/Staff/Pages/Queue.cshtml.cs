@@ -1,4 +1,3 @@
-using System.Globalization;
 using Bot.Web.Feedback;
 using Bot.Web.Knowledge;
 using Microsoft.AspNetCore.Mvc;
@@ -20,7 +19,7 @@ public sealed class QueueModel(QueueService queue, CentreDirectory centres) : Pa
         if (!string.IsNullOrEmpty(centre) && !scope.Covers(centre)) return Forbid();
         From = from;
         To = to;
-        Filter = new QueueFilter(Empty(centre), Empty(category), Empty(type), Empty(language), Empty(status), Date(from), Date(to)?.AddDays(1));
+        Filter = new QueueFilter(Empty(centre), Empty(category), Empty(type), Empty(language), Empty(status), StaffPaths.Date(from), StaffPaths.Date(to)?.AddDays(1));
         Centres = scope.Visible(centres.All.Select(c => c.Id)).Select(id => (id, CentreName(id))).ToList();
         Groups = await queue.GroupsAsync(scope, Filter, 300, ct);
         return Page();
@@ -29,8 +28,4 @@ public sealed class QueueModel(QueueService queue, CentreDirectory centres) : Pa
     public string CentreName(string id) => centres.ById(id)?.Name(Localization.Language.Turkish) ?? "—";
 
     private static string? Empty(string? value) => string.IsNullOrEmpty(value) ? null : value;
-
-    private static DateTimeOffset? Date(string? value) =>
-        DateTime.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var d)
-            ? new DateTimeOffset(d, TimeSpan.Zero) : null;
 }

@@ -16,7 +16,7 @@ public sealed class ReportsModel(QueueReports reports, CentreDirectory centres) 
     {
         From = from;
         To = to;
-        Report = await reports.BuildAsync(StaffScope.Of(User), Date(from), Date(to)?.AddDays(1), ct);
+        Report = await reports.BuildAsync(StaffScope.Of(User), StaffPaths.Date(from), StaffPaths.Date(to)?.AddDays(1), ct);
     }
 
     /// <summary>The items in scope as CSV (pseudonymous).</summary>
@@ -25,7 +25,7 @@ public sealed class ReportsModel(QueueReports reports, CentreDirectory centres) 
         Response.ContentType = "text/csv; charset=utf-8";
         Response.Headers.ContentDisposition = "attachment; filename=queue-items.csv";
         await using var writer = new StreamWriter(Response.Body, new System.Text.UTF8Encoding(true));
-        await reports.WriteCsvAsync(StaffScope.Of(User), Date(from), Date(to)?.AddDays(1), writer, ct);
+        await reports.WriteCsvAsync(StaffScope.Of(User), StaffPaths.Date(from), StaffPaths.Date(to)?.AddDays(1), writer, ct);
     }
 
     /// <summary>Items per category as horizontal bars: an inline SVG drawn here (no script, no external library).</summary>
@@ -49,8 +49,4 @@ public sealed class ReportsModel(QueueReports reports, CentreDirectory centres) 
     }
 
     public string CentreName(string id) => centres.ById(id)?.Name(Localization.Language.Turkish) ?? "—";
-
-    private static DateTimeOffset? Date(string? value) =>
-        DateTime.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var d)
-            ? new DateTimeOffset(d, TimeSpan.Zero) : null;
 }
