@@ -43,6 +43,7 @@ public static class BotApplication
         services.AddBotConversation();
         services.AddBotChannels(configuration);
         services.AddBotStaff(configuration);
+        services.AddBotRateLimits(configuration);
         services.AddBotHealth();
         services.AddProblemDetails();
         return builder;
@@ -53,6 +54,7 @@ public static class BotApplication
         var app = CreateBuilder(args, configure).Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRateLimiter();
         app.MapBotHealth();
         app.MapWebChat();
         app.MapTelegram();
@@ -65,6 +67,11 @@ public static class BotApplication
     public static async Task PrepareAsync(WebApplication app, CancellationToken ct = default)
     {
         ValidateAllOptions(app.Services);
+        if (app.Environment.IsProduction() && ProductionGuard.Problems(app.Configuration, app.Services) is { Count: > 0 } problems)
+        {
+            throw new InvalidOperationException("configuration not fit for Production (set ASPNETCORE_ENVIRONMENT=Development on a developer's machine):\n  "
+                + string.Join("\n  ", problems));
+        }
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Bot.Startup");
         var db = app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
         if (db.MigrateOnStart)

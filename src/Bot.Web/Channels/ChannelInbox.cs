@@ -24,6 +24,7 @@ public sealed class ChannelInbox(
     IDbContextFactory<BotDbContext> dbFactory,
     IServiceProvider services,
     IDataProtectionProvider dataProtection,
+    Operations.SenderLimiter limiter,
     TimeProvider clock,
     ILogger<ChannelInbox> logger) : BackgroundService
 {
@@ -41,17 +42,23 @@ public sealed class ChannelInbox(
     /// <param name="sender">The pseudonymous id of the sender: that sender's updates are processed in order.</param>
     /// <param name="payload">The update as received (kept encrypted until handled).</param>
     /// <param name="ct">Cancellation.</param>
+    /// <remarks>
+    /// A sender over <c>RateLimits:MessagesPerSenderPerMinute</c> is not answered: the update is kept only as received
+    /// (for deduplication), without its payload, with status <see cref="InboundStatus.Dropped"/>.
+    /// </remarks>
     public async Task<bool> AcceptAsync(string channel, string externalId, string sender, string payload, CancellationToken ct)
     {
+        var allowed = limiter.TryAcquire(channel, sender);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         db.Inbound.Add(new InboundUpdate
         {
             Channel = channel,
             ExternalId = externalId,
             Sender = sender,
-            Payload = _protector.Protect(payload),
-            Status = InboundStatus.Pending,
+            Payload = allowed ? _protector.Protect(payload) : null,
+            Status = allowed ? InboundStatus.Pending : InboundStatus.Dropped,
             ReceivedAt = clock.GetUtcNow(),
+            HandledAt = allowed ? null : clock.GetUtcNow(),
         });
         try
         {
@@ -61,7 +68,8 @@ public sealed class ChannelInbox(
         {
             return false; // unique (channel, external id): already received
         }
-        _signal.Release();
+        if (allowed) _signal.Release();
+        else logger.LogInformation("A {Channel} sender is over the message rate limit: update dropped", channel);
         return true;
     }
 

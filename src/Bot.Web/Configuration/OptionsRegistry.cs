@@ -21,6 +21,7 @@ public static class OptionsRegistry
         (Channels.WhatsApp.TwilioOptions.Section, typeof(Channels.WhatsApp.TwilioOptions)),
         (Staff.StaffOptions.Section, typeof(Staff.StaffOptions)),
         (Feedback.FeedbackOptions.Section, typeof(Feedback.FeedbackOptions)),
+        (Operations.RateLimitOptions.Section, typeof(Operations.RateLimitOptions)),
     ];
 
     /// <summary>Binds a section strictly (an unknown key is an error naming it) and validates it at start-up.</summary>

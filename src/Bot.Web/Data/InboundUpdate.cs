@@ -33,4 +33,7 @@ public enum InboundStatus
 
     /// <summary>Claimed by one app instance, which is running its turn.</summary>
     Processing = 3,
+
+    /// <summary>Not processed: its sender was over the message rate limit (RateLimits:MessagesPerSenderPerMinute).</summary>
+    Dropped = 4,
 }

@@ -72,6 +72,8 @@ public static class StaffSetup
             o.Conventions.AuthorizeFolder("/", StaffPolicies.Pages);
             o.Conventions.AuthorizeFolder("/Admin", StaffPolicies.AdminPages);
             o.Conventions.AllowAnonymousToPage("/Login");
+            o.Conventions.AddPageApplicationModelConvention("/Login",
+                page => page.EndpointMetadata.Add(new Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute(Operations.RateLimitSetup.SignInPolicy)));
             o.Conventions.AllowAnonymousToPage("/Denied");
             o.Conventions.AllowAnonymousToPage("/Lang");
         }).AddApplicationPart(typeof(StaffSetup).Assembly); // also when the host is started by another assembly (tests)

@@ -39,6 +39,11 @@ public sealed class BotHost : IAsyncDisposable
         {
             ["Content:Root"] = Repo.Root,
             ["Logging:LogLevel:Default"] = "Debug",
+            // Tests talk fast from one address; the rate limits have tests of their own (HardeningTests).
+            ["RateLimits:MessagesPerSenderPerMinute"] = "100000",
+            ["RateLimits:SenderBurst"] = "100000",
+            ["RateLimits:WebChatPerIpPerMinute"] = "1000000",
+            ["RateLimits:SignInPerIpPerMinute"] = "100000",
         };
         foreach (var (k, v) in settings) all[k] = v;
         var app = BotApplication.Build(["--urls=http://127.0.0.1:0", "--environment=Testing"], builder =>

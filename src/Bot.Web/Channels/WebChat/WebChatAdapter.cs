@@ -9,10 +9,14 @@ namespace Bot.Web.Channels.WebChat;
 /// The web chat channel: one HTTP request is one turn, and the bot's replies are returned in the response.
 /// The browser's own id is turned into a pseudonymous user id before anything else sees it.
 /// </summary>
-public sealed class WebChatAdapter(TurnPipeline pipeline, UserDirectory users, Feedback.WebChatMailbox mailbox) : ChannelAdapter(pipeline)
+public sealed class WebChatAdapter(TurnPipeline pipeline, UserDirectory users, Feedback.WebChatMailbox mailbox, Operations.SenderLimiter limiter)
+    : ChannelAdapter(pipeline)
 {
     public const string ChannelId = "webchat";
     private const string RepliesKey = "WebChat.Replies";
+
+    /// <summary>False when this browser's user is over the per-sender message rate (RateLimits:MessagesPerSenderPerMinute).</summary>
+    public async Task<bool> AllowsAsync(string browserId, CancellationToken ct) => limiter.TryAcquire(ChannelId, await users.IdOfAsync(ChannelId, browserId, ct));
 
     public async Task<IReadOnlyList<Activity>> ProcessAsync(WebChatInbound inbound, CancellationToken ct)
     {

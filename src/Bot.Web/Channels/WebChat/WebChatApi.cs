@@ -14,13 +14,13 @@ public static class WebChatApi
     public static IEndpointRouteBuilder MapWebChat(this IEndpointRouteBuilder app)
     {
         app.MapGet("/chat", (BotContent content) => Results.Content(ChatPage.Render(content.Texts), "text/html; charset=utf-8"));
-        app.MapPost("/api/webchat/messages", PostMessage);
+        app.MapPost("/api/webchat/messages", PostMessage).RequireRateLimiting(Operations.RateLimitSetup.WebChatPolicy);
         app.MapGet("/api/webchat/messages", async Task<IResult> (string? userId, WebChatAdapter adapter, CancellationToken ct) =>
         {
             if (string.IsNullOrWhiteSpace(userId) || userId.Length > MaxUserIdLength) return Problem("userId (at most 128 characters) is required.");
             var pending = await adapter.PendingAsync(userId, ct);
             return TypedResults.Ok(new { replies = pending.Select(WebChatMapping.ToReply).ToList() });
-        });
+        }).RequireRateLimiting(Operations.RateLimitSetup.WebChatPolicy);
         return app;
     }
 
@@ -33,7 +33,12 @@ public static class WebChatApi
     {
         var (inbound, problem) = await ParseAsync(request, options.Value.MaxTextLength, ct);
         if (problem is not null) return problem;
-        var replies = await adapter.ProcessAsync(inbound!, ct);
+        if (!await adapter.AllowsAsync(inbound!.UserId, ct))
+        {
+            request.HttpContext.Response.Headers.RetryAfter = "10";
+            return TypedResults.Problem("Too many messages: wait a few seconds and write again.", statusCode: StatusCodes.Status429TooManyRequests);
+        }
+        var replies = await adapter.ProcessAsync(inbound, ct);
         return TypedResults.Ok(new { replies = replies.Select(WebChatMapping.ToReply).ToList() });
     }
 

@@ -1,0 +1,45 @@
+using Bot.Web.Channels.Telegram;
+using Bot.Web.Channels.WhatsApp;
+using Bot.Web.Data;
+using Microsoft.Extensions.Options;
+
+namespace Bot.Web.Operations;
+
+/// <summary>
+/// In the Production environment (a deployment: <c>dotnet Bot.Web.dll</c>, systemd; <c>dotnet run</c> is Development)
+/// the app refuses to start with the defaults meant for a developer's machine: the SQLite file inside the
+/// repository, keys kept next to the data they protect, plain-HTTP public addresses, short webhook secrets, and
+/// placeholders copied from appsettings.example.json.
+/// </summary>
+public static class ProductionGuard
+{
+    public static IReadOnlyList<string> Problems(IConfiguration configuration, IServiceProvider services)
+    {
+        var problems = new List<string>();
+        var db = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        if (db.Provider == DatabaseProvider.Sqlite && string.IsNullOrWhiteSpace(configuration.GetConnectionString("Bot")) && !Path.IsPathRooted(db.DataFolder))
+        {
+            problems.Add("Database:DataFolder must be an absolute folder outside the application (e.g. /var/lib/seg-bot), or use Database:Provider=Postgres.");
+        }
+        if (string.IsNullOrWhiteSpace(configuration["Security:PseudonymKey"]))
+        {
+            problems.Add("Security:PseudonymKey must be set (base64 of 32 random bytes, kept in your secret store): a generated key lives only in the database.");
+        }
+        var twilio = services.GetRequiredService<IOptions<TwilioOptions>>().Value;
+        if (twilio.Enabled && !twilio.PublicBaseUrl.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+        {
+            problems.Add("Twilio:PublicBaseUrl must be an https:// address.");
+        }
+        var telegram = services.GetRequiredService<IOptions<TelegramOptions>>().Value;
+        if (telegram.Enabled && telegram.Mode == TelegramMode.Webhook)
+        {
+            if (!telegram.WebhookUrl.StartsWith("https://", StringComparison.OrdinalIgnoreCase)) problems.Add("Telegram:WebhookUrl must be an https:// address.");
+            if (telegram.WebhookSecret.Length < 24) problems.Add("Telegram:WebhookSecret must have at least 24 characters.");
+        }
+        foreach (var (key, value) in configuration.AsEnumerable())
+        {
+            if (value is not null && value.StartsWith('<') && value.EndsWith('>')) problems.Add($"{key} still holds the placeholder from appsettings.example.json.");
+        }
+        return problems;
+    }
+}
