@@ -44,6 +44,8 @@ public static class BotApplication
         services.AddBotChannels(configuration);
         services.AddBotStaff(configuration);
         services.AddBotRateLimits(configuration);
+        services.AddBotMetrics(configuration);
+        services.AddBotProxy(configuration);
         services.AddBotHealth();
         services.AddProblemDetails();
         return builder;
@@ -52,6 +54,7 @@ public static class BotApplication
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var app = CreateBuilder(args, configure).Build();
+        app.UseBotProxy();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRateLimiter();
@@ -60,6 +63,7 @@ public static class BotApplication
         app.MapTelegram();
         app.MapWhatsApp();
         app.MapStaff();
+        app.MapBotMetrics();
         return app;
     }
 

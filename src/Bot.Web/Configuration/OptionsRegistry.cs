@@ -22,6 +22,8 @@ public static class OptionsRegistry
         (Staff.StaffOptions.Section, typeof(Staff.StaffOptions)),
         (Feedback.FeedbackOptions.Section, typeof(Feedback.FeedbackOptions)),
         (Operations.RateLimitOptions.Section, typeof(Operations.RateLimitOptions)),
+        (Operations.MetricsOptions.Section, typeof(Operations.MetricsOptions)),
+        (Operations.ProxyOptions.Section, typeof(Operations.ProxyOptions)),
     ];
 
     /// <summary>Binds a section strictly (an unknown key is an error naming it) and validates it at start-up.</summary>

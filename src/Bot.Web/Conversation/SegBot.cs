@@ -154,7 +154,9 @@ public sealed class SegBot(
         string language, CancellationToken ct)
     {
         var centre = centres.FindIn(question) ?? centres.ById(profile.CentreId);
+        var matching = System.Diagnostics.Stopwatch.GetTimestamp();
         var result = knowledge.Match(question);
+        var matchTime = System.Diagnostics.Stopwatch.GetElapsedTime(matching);
         var outcome = result.Kind switch
         {
             MatchKind.Answer => Staff.QuestionOutcome.Answered,
@@ -162,6 +164,7 @@ public sealed class SegBot(
             _ when result.OutOfScope => Staff.QuestionOutcome.OutOfScope,
             _ => Staff.QuestionOutcome.Abstained,
         };
+        Operations.BotMetrics.Question(outcome, matchTime);
         await feedback.CountQuestionAsync(turn.Activity.ChannelId, language, centre?.Id ?? profile.CentreId, outcome, ct);
         switch (result.Kind)
         {

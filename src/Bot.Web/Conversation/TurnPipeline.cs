@@ -52,8 +52,10 @@ public abstract class ChannelAdapter : BotAdapter
     {
         using var held = await _pipeline.Locks.AcquireAsync(activity.ChannelId + "/" + activity.Conversation.Id, ct);
         using var turn = new TurnContext(this, activity);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         if (prepare is not null) await prepare(turn, ct);
         await RunPipelineAsync(turn, _pipeline.Bot.OnTurnAsync, ct);
+        Operations.BotMetrics.Turn(activity.ChannelId, TurnLanguage.Get(turn), System.Diagnostics.Stopwatch.GetElapsedTime(started));
     }
 
     /// <summary>

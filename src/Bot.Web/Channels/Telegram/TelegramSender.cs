@@ -41,23 +41,28 @@ public sealed class TelegramSender : IDisposable
             {
                 try
                 {
-                    return await call(ct);
+                    var result = await call(ct);
+                    Operations.BotMetrics.MessageSent(TelegramAdapter.ChannelId);
+                    return result;
                 }
                 catch (ApiRequestException e) when (e.ErrorCode == 429)
                 {
                     var wait = TimeSpan.FromSeconds(Math.Max(1, e.Parameters?.RetryAfter ?? 1));
                     _pacing.PauseFor(wait);
+                    Operations.BotMetrics.ChannelError(TelegramAdapter.ChannelId, "rate-limited");
                     _logger.LogWarning("Telegram flood control: all sending paused for {Seconds} s", wait.TotalSeconds);
                     if (attempt >= _options.MaxSendAttempts + 2) throw; // 429s are never our last word for long
                 }
                 catch (ApiRequestException e) when (e.ErrorCode == 403 || (e.ErrorCode == 400 && e.Message.Contains("chat not found", StringComparison.OrdinalIgnoreCase)))
                 {
+                    Operations.BotMetrics.ChannelError(TelegramAdapter.ChannelId, "unreachable");
                     if (userId is not null) await _users.MarkUnreachableAsync(userId, ct);
                     _logger.LogInformation("Telegram recipient unreachable ({Code}); marked and not retried", e.ErrorCode);
                     throw new RecipientUnreachableException("Telegram will not deliver to this chat.", e);
                 }
                 catch (Exception e) when (IsTransient(e, ct) && attempt < _options.MaxSendAttempts)
                 {
+                    Operations.BotMetrics.ChannelError(TelegramAdapter.ChannelId, "transient");
                     _logger.LogWarning("Telegram call failed ({Error}); retry {Attempt} after a backoff", e.GetType().Name, attempt);
                     await _pacing.BackoffAsync(attempt, ct);
                 }

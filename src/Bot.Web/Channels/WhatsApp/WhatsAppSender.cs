@@ -67,16 +67,19 @@ public sealed class WhatsAppSender : IDisposable
             {
                 var sent = await MessageResource.CreateAsync(message, _client);
                 Interlocked.Exchange(ref _slowDowns, 0);
+                Operations.BotMetrics.MessageSent(WhatsAppAdapter.ChannelId);
                 await _deliveries.RecordAsync(WhatsAppAdapter.ChannelId, sent.Sid, sent.Status?.ToString() ?? "queued", sent.ErrorCode, userId, template, ct);
                 return sent;
             }
             catch (ApiException e) when (e.Status == 429 || SlowDownCodes.Contains(e.Code))
             {
                 SlowDown(e.Code);
+                Operations.BotMetrics.ChannelError(WhatsAppAdapter.ChannelId, "rate-limited");
                 if (attempt >= _options.MaxSendAttempts + 2) throw;
             }
             catch (ApiException e) when (OptOutCodes.Contains(e.Code))
             {
+                Operations.BotMetrics.ChannelError(WhatsAppAdapter.ChannelId, "opted-out");
                 await _users.SetAnnouncementsStoppedAsync(userId, true, ct);
                 await _users.MarkUnreachableAsync(userId, ct);
                 _logger.LogInformation("WhatsApp recipient opted out (code {Code}): announcements stopped, not retried", e.Code);
@@ -84,6 +87,7 @@ public sealed class WhatsAppSender : IDisposable
             }
             catch (ApiException e) when (InvalidRecipientCodes.Contains(e.Code))
             {
+                Operations.BotMetrics.ChannelError(WhatsAppAdapter.ChannelId, "unreachable");
                 await _users.MarkUnreachableAsync(userId, ct);
                 _logger.LogInformation("WhatsApp recipient unreachable (code {Code}); marked and not retried", e.Code);
                 throw new RecipientUnreachableException("WhatsApp cannot deliver to this number.", e);
@@ -94,11 +98,13 @@ public sealed class WhatsAppSender : IDisposable
             }
             catch (Exception e) when (IsRetryable(e, ct) && attempt < _options.MaxSendAttempts)
             {
+                Operations.BotMetrics.ChannelError(WhatsAppAdapter.ChannelId, "transient");
                 _logger.LogWarning("WhatsApp send failed ({Error}); retry {Attempt} after a backoff", Describe(e), attempt);
                 await _pacing.BackoffAsync(attempt, ct);
             }
             catch (ApiException e) when (e.Status is >= 400 and < 500)
             {
+                Operations.BotMetrics.ChannelError(WhatsAppAdapter.ChannelId, "rejected");
                 _logger.LogError("Twilio refused a WhatsApp message (code {Code}, HTTP {Status}); not retried", e.Code, e.Status);
                 throw new MessageRejectedException($"Twilio refused the message (code {e.Code}).", e);
             }
