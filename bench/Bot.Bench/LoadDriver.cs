@@ -1,0 +1,234 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Bot.Web;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Bot.Bench;
+
+/// <summary>
+/// Load driver: the real host (Release, SQLite or PostgreSQL) on 127.0.0.1 with fake Telegram and Twilio APIs on
+/// 127.0.0.1; N senders (half Telegram, half WhatsApp) each post a signed webhook with a question from the devset
+/// and wait for the bot's answer to reach the fake API (end to end), then send the next. Reports answered messages
+/// per second, latency percentiles, errors, CPU and memory per level. Bounded: each level runs a fixed time.
+/// <c>dotnet run -c Release --project bench/Bot.Bench -- load [seconds=20] [senders=1,10,100] [postgres-connection-string]</c>
+/// </summary>
+public static class LoadDriver
+{
+    private const string Token = "123456:LOADTEST_token";
+    private const string Secret = "load-test-secret-0123456789abcdef";
+    private const string AuthToken = "load-auth-token-0123456789";
+    private const string PublicBase = "https://bot.example.org";
+    private static readonly ConcurrentDictionary<string, Inbox> Inboxes = new();
+
+    /// <summary>Replies received for one recipient: a waiter for the next one and the time of the last.</summary>
+    private sealed class Inbox
+    {
+        public TaskCompletionSource<long>? Waiting;
+        public long LastAt;
+    }
+
+    public static async Task RunAsync(string[] args)
+    {
+        var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 20;
+        var levels = (args.Length > 1 ? args[1] : "1,10,100").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        var postgres = args.Length > 2 ? args[2] : null;
+        var questions = Questions();
+
+        await using var fakes = await StartFakesAsync();
+        var data = Directory.CreateTempSubdirectory("bot-load-").FullName;
+        var settings = new Dictionary<string, string?>
+        {
+            ["Content:Root"] = FindRoot(),
+            ["Database:Provider"] = postgres is null ? "Sqlite" : "Postgres",
+            ["Database:DataFolder"] = data,
+            ["ConnectionStrings:Bot"] = postgres,
+            ["Telegram:BotToken"] = Token, ["Telegram:WebhookSecret"] = Secret, ["Telegram:ApiBaseUrl"] = fakes.Url,
+            ["Telegram:MessagesPerSecond"] = "1000", ["Telegram:PerChatMessagesPerSecond"] = "30", ["Telegram:PerChatBurst"] = "20",
+            ["Twilio:AccountSid"] = "AC0123456789abcdef0123456789abcdef", ["Twilio:AuthToken"] = AuthToken,
+            ["Twilio:WhatsAppFrom"] = "whatsapp:+14155238886", ["Twilio:PublicBaseUrl"] = PublicBase, ["Twilio:ApiBaseUrl"] = fakes.Url,
+            ["Twilio:MessagesPerSecond"] = "400",
+            ["RateLimits:MessagesPerSenderPerMinute"] = "100000", ["RateLimits:SenderBurst"] = "100000",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        var app = BotApplication.Build(["--urls=http://127.0.0.1:0", "--environment=Testing"], b =>
+        {
+            b.Configuration.AddInMemoryCollection(settings);
+            b.Logging.ClearProviders();
+        });
+        await BotApplication.PrepareAsync(app);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1000 }) { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };
+
+        Console.WriteLine($"database: {(postgres is null ? "SQLite" : "PostgreSQL")}; {seconds} s per level; questions: {questions.Count}; {Environment.ProcessorCount} cores");
+        Console.WriteLine("| senders | answered | msg/s | p50 ms | p95 ms | p99 ms | errors | CPU % (of all cores) | working set MiB |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+        var sender = 0;
+        foreach (var level in levels)
+        {
+            var latencies = new ConcurrentBag<double>();
+            var errors = 0;
+            var process = Process.GetCurrentProcess();
+            var cpuBefore = process.TotalProcessorTime;
+            var clock = Stopwatch.StartNew();
+            var until = TimeSpan.FromSeconds(seconds);
+            var first = sender;
+            sender += level;
+            await Parallel.ForEachAsync(Enumerable.Range(first, level), new ParallelOptions { MaxDegreeOfParallelism = level }, async (id, _) =>
+            {
+                var random = new Random(id);
+                var n = 0;
+                while (clock.Elapsed < until)
+                {
+                    var question = questions[random.Next(questions.Count)];
+                    try
+                    {
+                        latencies.Add(await AskAsync(client, id, n++, question));
+                    }
+                    catch (Exception e) when (e is TimeoutException or HttpRequestException or TaskCanceledException)
+                    {
+                        Interlocked.Increment(ref errors);
+                    }
+                }
+            });
+            var wall = clock.Elapsed;
+            process.Refresh();
+            var cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds / wall.TotalSeconds / Environment.ProcessorCount * 100;
+            var sorted = latencies.Order().ToArray();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {level} | {sorted.Length} | {sorted.Length / wall.TotalSeconds:0} | {P(sorted, 0.5):0.0} | {P(sorted, 0.95):0.0} | {P(sorted, 0.99):0.0} | {errors} | {cpu:0} | {process.WorkingSet64 / 1048576.0:0} |"));
+        }
+        await app.StopAsync();
+        await app.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(data, recursive: true);
+    }
+
+    /// <summary>Posts one message (Telegram for even senders, WhatsApp for odd) and waits until the bot's replies to it have arrived.</summary>
+    private static async Task<double> AskAsync(HttpClient client, int sender, int n, string question)
+    {
+        var telegram = sender % 2 == 0;
+        var key = telegram ? "tg:" + (100000 + sender) : "wa:+90555" + (1000000 + sender).ToString(CultureInfo.InvariantCulture);
+        var inbox = Inboxes.GetOrAdd(key, _ => new Inbox());
+        var done = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref inbox.Waiting, done);
+        var started = Stopwatch.GetTimestamp();
+        using var request = telegram ? TelegramUpdate(sender, n, question) : WhatsAppMessage(key[3..], sender, n, question);
+        using var response = await client.SendAsync(request);
+        if (!response.IsSuccessStatusCode) throw new HttpRequestException($"HTTP {(int)response.StatusCode}");
+        var answered = await done.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        // A turn may send several messages: wait until this recipient's replies have stopped for a moment.
+        while (Stopwatch.GetElapsedTime(Volatile.Read(ref inbox.LastAt)) < TimeSpan.FromMilliseconds(40)) await Task.Delay(10);
+        return Stopwatch.GetElapsedTime(started, answered).TotalMilliseconds;
+    }
+
+    private static HttpRequestMessage TelegramUpdate(int sender, int n, string text)
+    {
+        var chat = 100000 + sender;
+        var body = JsonSerializer.Serialize(new
+        {
+            update_id = sender * 1_000_000 + n,
+            message = new { message_id = n + 1, date = 1764000000, chat = new { id = chat, type = "private" }, from = new { id = chat, is_bot = false, first_name = "L" }, text },
+        });
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/telegram") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Add("X-Telegram-Bot-Api-Secret-Token", Secret);
+        return request;
+    }
+
+    private static HttpRequestMessage WhatsAppMessage(string phone, int sender, int n, string text)
+    {
+        var form = new Dictionary<string, string>
+        {
+            ["MessageSid"] = "SM" + (sender * 1_000_000L + n).ToString("x32", CultureInfo.InvariantCulture), ["AccountSid"] = "AC0123456789abcdef0123456789abcdef",
+            ["From"] = "whatsapp:" + phone, ["To"] = "whatsapp:+14155238886", ["Body"] = text, ["NumMedia"] = "0",
+        };
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/whatsapp") { Content = new FormUrlEncodedContent(form) };
+        request.Headers.Add("X-Twilio-Signature", Sign(PublicBase + "/api/whatsapp", form));
+        return request;
+    }
+
+    /// <summary>Twilio's documented webhook signature: Base64(HMAC-SHA1(auth token, URL + sorted name/value pairs)).</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA5350", Justification = "Twilio's algorithm.")]
+    private static string Sign(string url, Dictionary<string, string> form)
+    {
+        var data = new StringBuilder(url);
+        foreach (var key in form.Keys.Order(StringComparer.Ordinal)) data.Append(key).Append(form[key]);
+        return Convert.ToBase64String(HMACSHA1.HashData(Encoding.UTF8.GetBytes(AuthToken), Encoding.UTF8.GetBytes(data.ToString())));
+    }
+
+    private static void Received(string key)
+    {
+        var inbox = Inboxes.GetOrAdd(key, _ => new Inbox());
+        var now = Stopwatch.GetTimestamp();
+        Volatile.Write(ref inbox.LastAt, now);
+        Interlocked.Exchange(ref inbox.Waiting, null)?.TrySetResult(now);
+    }
+
+    private sealed class Fakes(WebApplication app) : IAsyncDisposable
+    {
+        public string Url => app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
+        public async ValueTask DisposeAsync()
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    /// <summary>One small Kestrel app playing both the Telegram Bot API and Twilio's Messages API.</summary>
+    private static async Task<Fakes> StartFakesAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var ids = 0L;
+        app.MapPost("/bot{token}/{method}", async (string method, HttpRequest request) =>
+        {
+            using var body = await JsonDocument.ParseAsync(request.Body);
+            if (method != "sendMessage") return Results.Json(new { ok = true, result = true });
+            var chat = body.RootElement.GetProperty("chat_id").GetInt64();
+            Received("tg:" + chat.ToString(CultureInfo.InvariantCulture));
+            return Results.Json(new { ok = true, result = new { message_id = Interlocked.Increment(ref ids), date = 1764000000, chat = new { id = chat, type = "private" }, text = "" } });
+        });
+        app.MapPost("/2010-04-01/Accounts/{account}/Messages.json", async (string account, HttpRequest request) =>
+        {
+            var form = await request.ReadFormAsync();
+            Received("wa:" + form["To"].ToString().Replace("whatsapp:", "", StringComparison.Ordinal));
+            var sid = "SM" + Interlocked.Increment(ref ids).ToString("x32", CultureInfo.InvariantCulture);
+            return Results.Json(new { sid, account_sid = account, status = "queued", num_segments = "1", api_version = "2010-04-01" }, statusCode: 201);
+        });
+        await app.StartAsync();
+        return new Fakes(app);
+    }
+
+    private static double P(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+
+    /// <summary>The devset's questions (texts only; read-only input for the load), or a few built-in ones without shared/.</summary>
+    private static List<string> Questions()
+    {
+        var devset = Path.Combine(FindRoot(), "..", "shared", "knowledge", "faq-devset.tsv");
+        if (!File.Exists(devset)) return ["çalışma izni için hangi belgeler gerekiyor", "ما هي الاوراق المطلوبه لاذن العمل", "kurs harçlığı ne kadar", "كيف بسجل بدورة تركي"];
+        return File.ReadLines(devset).Where(l => l.Length > 0 && !l.StartsWith('#')).Select(l => l.Split('\t')).Where(p => p.Length >= 3).Select(p => p[2]).ToList();
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Bot.sln"))) return dir.FullName;
+        }
+        throw new InvalidOperationException("Bot.sln not found above the bench folder.");
+    }
+}
