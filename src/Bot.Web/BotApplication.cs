@@ -11,6 +11,7 @@ using Bot.Web.Staff;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Bot.Builder;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Bot.Web;
@@ -35,7 +36,7 @@ public static class BotApplication
             builder.Environment.ContentRootPath);
         services.AddSingleton(paths);
 
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System); // tests may put a clock of their own first
         services.AddBotDatabase(configuration, paths.Root);
         services.AddBotPrivacy(configuration, paths.Root);
         services.AddBotContent();

@@ -31,7 +31,8 @@ public sealed class BotHost : IAsyncDisposable
     public LogSink Logs { get; }
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<BotHost> StartAsync(IDictionary<string, string?> settings, LogSink? logs = null)
+    /// <param name="clock">The app's clock (a <see cref="ManualClock"/> where a test moves time); the system clock otherwise.</param>
+    public static async Task<BotHost> StartAsync(IDictionary<string, string?> settings, LogSink? logs = null, TimeProvider? clock = null)
     {
         logs ??= new LogSink();
         var all = new Dictionary<string, string?>
@@ -46,6 +47,7 @@ public sealed class BotHost : IAsyncDisposable
             builder.Logging.ClearProviders();
             builder.Logging.SetMinimumLevel(LogLevel.Debug);
             builder.Logging.AddProvider(logs);
+            if (clock is not null) builder.Services.AddSingleton(clock);
         });
         try
         {
@@ -61,11 +63,11 @@ public sealed class BotHost : IAsyncDisposable
         return new BotHost(app, logs, new Uri(address));
     }
 
-    public static Task<BotHost> StartSqliteAsync(string dataFolder, LogSink? logs = null, IDictionary<string, string?>? extra = null)
+    public static Task<BotHost> StartSqliteAsync(string dataFolder, LogSink? logs = null, IDictionary<string, string?>? extra = null, TimeProvider? clock = null)
     {
         var settings = new Dictionary<string, string?> { ["Database:Provider"] = "Sqlite", ["Database:DataFolder"] = dataFolder };
         foreach (var (k, v) in extra ?? new Dictionary<string, string?>()) settings[k] = v;
-        return StartAsync(settings, logs);
+        return StartAsync(settings, logs, clock);
     }
 
     /// <summary>Sends one web chat message and returns the bot's replies.</summary>

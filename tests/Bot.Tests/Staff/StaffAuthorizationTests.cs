@@ -121,3 +121,33 @@ public sealed class StaffAuthorizationTests : IAsyncLifetime
         Assert.True(cookie.HttpOnly);
     }
 }
+
+/// <summary>An idle dashboard session ends by itself (Staff:IdleTimeoutMinutes); activity keeps it alive.</summary>
+public sealed class StaffSessionTests
+{
+    [Fact]
+    public async Task A_session_idle_longer_than_the_timeout_is_signed_out_and_activity_keeps_it_alive()
+    {
+        using var data = new TempFolder();
+        var clock = new ManualClock();
+        await using var host = await BotHost.StartSqliteAsync(data.Path, extra: new Dictionary<string, string?> { ["Staff:IdleTimeoutMinutes"] = "30" }, clock: clock);
+        await host.AccountAsync("staff@example.org", "staff", "konya");
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = host.BaseAddress };
+        var form = await client.GetStringAsync("/staff/login");
+        var token = System.Text.RegularExpressions.Regex.Match(form, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+        using var signIn = await client.PostAsync("/staff/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Email"] = "staff@example.org", ["Password"] = StaffTestData.Password, ["__RequestVerificationToken"] = token,
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+
+        clock.Advance(TimeSpan.FromMinutes(20));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/staff")).StatusCode); // activity: the session slides on
+        clock.Advance(TimeSpan.FromMinutes(20));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/staff")).StatusCode);
+        clock.Advance(TimeSpan.FromMinutes(31));
+        using var idle = await client.GetAsync("/staff");
+        Assert.Equal(HttpStatusCode.Redirect, idle.StatusCode);
+        Assert.Contains("/staff/login", idle.Headers.Location!.ToString());
+    }
+}
