@@ -20,6 +20,7 @@ public static class OptionsRegistry
         (Channels.Telegram.TelegramOptions.Section, typeof(Channels.Telegram.TelegramOptions)),
         (Channels.WhatsApp.TwilioOptions.Section, typeof(Channels.WhatsApp.TwilioOptions)),
         (Staff.StaffOptions.Section, typeof(Staff.StaffOptions)),
+        (Outbox.OutboxOptions.Section, typeof(Outbox.OutboxOptions)),
     ];
 
     /// <summary>Binds a section strictly (an unknown key is an error naming it) and validates it at start-up.</summary>

@@ -26,6 +26,9 @@ public sealed class FakeTelegramApi : IAsyncDisposable
     /// <summary>How long a method takes to answer (a slow API makes a long turn).</summary>
     public ConcurrentDictionary<string, TimeSpan> Delays { get; } = new();
 
+    /// <summary>While closed, calls are recorded but not answered (a send in flight, e.g. when the app is killed).</summary>
+    public Bot.Tests.Infrastructure.Gate Answers { get; } = new();
+
     /// <summary>Updates getUpdates hands out (those at or after the requested offset).</summary>
     public ConcurrentQueue<JsonElement> Updates { get; } = new();
 
@@ -51,6 +54,7 @@ public sealed class FakeTelegramApi : IAsyncDisposable
         var body = document.RootElement.Clone();
         if (Delays.TryGetValue(method, out var delay)) await Task.Delay(delay);
         Calls.Enqueue((method, body)); // recorded when answered
+        if (method == "sendMessage") await Answers.PassAsync(request.HttpContext.RequestAborted);
         if (token != Token) return Results.Json(new { ok = false, error_code = 401, description = "Unauthorized" }, statusCode: 401);
         if (Failures.TryGetValue(method, out var queue) && queue.TryDequeue(out var failure))
         {
