@@ -92,7 +92,7 @@ public sealed class TelegramOutboxChannel(TelegramAdapter adapter, TimeProvider 
         ApiRequestException { ErrorCode: 429 } api => new SendOutcome.Retry("rate-limited", Clock.GetUtcNow().AddSeconds(Math.Max(1, api.Parameters?.RetryAfter ?? 1))),
         ApiRequestException { ErrorCode: >= 500 } api => new SendOutcome.Retry($"http-{api.ErrorCode}"),
         ApiRequestException api => new SendOutcome.Failed($"rejected-{api.ErrorCode}"),
-        _ => new SendOutcome.Unknown("timeout"),
+        _ => new SendOutcome.Unknown("no-answer"),
     };
 }
 
@@ -148,6 +148,6 @@ public sealed class WhatsAppOutboxChannel(WhatsAppAdapter adapter, WhatsAppSende
         ApiException api when api.Status == 429 || WhatsAppSender.SlowDownCodes.Contains(api.Code) => new SendOutcome.Retry($"rate-limited-{api.Code}"),
         ApiException { Status: >= 500 } api => new SendOutcome.Retry($"http-{api.Status}"),
         ApiException api => new SendOutcome.Failed($"rejected-{api.Code}"),
-        _ => new SendOutcome.Unknown("timeout"),
+        _ => new SendOutcome.Unknown("no-answer"),
     };
 }

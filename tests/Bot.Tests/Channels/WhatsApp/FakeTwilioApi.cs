@@ -24,6 +24,12 @@ public sealed class FakeTwilioApi : IAsyncDisposable
     /// <summary>Failures answered to the next sends, in order: HTTP status and Twilio error code.</summary>
     public ConcurrentQueue<(int Status, int Code)> Failures { get; } = new();
 
+    /// <summary>
+    /// Sends whose connection drops before the answer, in order: true when Twilio created the message first (the
+    /// outcome is unknown to the app, but the message exists), false when it never did.
+    /// </summary>
+    public ConcurrentQueue<bool> Drops { get; } = new();
+
     /// <summary>How long a send takes to answer (after the message is created: a slow answer leaves the sender waiting).</summary>
     public TimeSpan Delay { get; set; }
 
@@ -54,12 +60,19 @@ public sealed class FakeTwilioApi : IAsyncDisposable
 
     private async Task<IResult> Handle(string account, HttpRequest request)
     {
+        (int Status, int Code) failure = default;
         var form = await request.ReadFormAsync();
         var fields = form.ToDictionary(f => f.Key, f => f.Value.ToString());
-        var failed = Failures.TryDequeue(out var failure);
+        var dropped = Drops.TryDequeue(out var created);
+        var failed = (dropped && !created) || (!dropped && Failures.TryDequeue(out failure));
         var sid = failed ? "" : "SM" + Interlocked.Increment(ref _next).ToString("x32", System.Globalization.CultureInfo.InvariantCulture);
         var attempt = new SentMessage(account, request.Headers.Authorization.ToString(), fields, failed, sid, DateTimeOffset.UtcNow);
         Messages.Enqueue(attempt);
+        if (dropped)
+        {
+            request.HttpContext.Abort();
+            return Results.Empty;
+        }
         if (failed)
         {
             return Results.Json(new { code = failure.Code, message = $"Error {failure.Code}", more_info = $"https://www.twilio.com/docs/errors/{failure.Code}", status = failure.Status },
