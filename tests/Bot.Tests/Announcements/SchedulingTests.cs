@@ -43,6 +43,7 @@ public sealed class SchedulingTests : OutboxTestHost
         await TelegramSubscriberAsync(9011);
         var announcement = await AnnounceAsync(await CourseAsync(), a => a.SendAt = _clock.GetUtcNow().AddHours(1));
         Assert.True((await Service<AnnouncementService>().GetAsync(Admin, announcement.Id, default))!.InFlight);
+        Assert.Equal(1, await InFlightAsync("gaziantep")); // on the dashboard's home page
 
         var cancelled = await Service<AnnouncementService>().CancelAsync(Admin, announcement.Id, default);
         _clock.Advance(TimeSpan.FromHours(3));
@@ -52,7 +53,11 @@ public sealed class SchedulingTests : OutboxTestHost
         Assert.Empty(await RowsAsync(announcement.Id));
         Assert.Empty(Telegram.Received);
         Assert.False(await Service<AnnouncementService>().PublishAsync(announcement.Id, default));
+        Assert.Equal(0, await InFlightAsync("gaziantep"));
     }
+
+    private async Task<int> InFlightAsync(string centre) =>
+        (await Service<Bot.Web.Staff.StaffDashboard>().TodayAsync(Admin)).Single(r => r.CentreId == centre).AnnouncementsInFlight;
 
     [Fact]
     public async Task A_failure_worth_retrying_waits_for_its_backoff_on_the_apps_clock()
