@@ -12,7 +12,25 @@ public sealed class Gate
 
     public void Open() => _open.TrySetResult();
 
-    public Task PassAsync(CancellationToken ct) => _open.Task.WaitAsync(ct);
+    /// <summary>Calls held at the gate right now (requests in flight).</summary>
+    public int Waiting => _waiting;
+
+    private int _waiting;
+
+    public async Task PassAsync(CancellationToken ct)
+    {
+        var open = _open.Task;
+        if (open.IsCompleted) return;
+        Interlocked.Increment(ref _waiting);
+        try
+        {
+            await open.WaitAsync(ct);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waiting);
+        }
+    }
 
     private static TaskCompletionSource Opened()
     {
