@@ -1,3 +1,4 @@
+using Bot.Web.Announcements;
 using Bot.Web.Channels.Telegram;
 using Bot.Web.Channels.WebChat;
 using Bot.Web.Channels.WhatsApp;
@@ -6,6 +7,7 @@ using Bot.Web.Conversation;
 using Bot.Web.Data;
 using Bot.Web.Localization;
 using Bot.Web.Operations;
+using Bot.Web.Outbox;
 using Bot.Web.Privacy;
 using Bot.Web.Staff;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -42,6 +44,8 @@ public static class BotApplication
         services.AddBotContent();
         services.AddBotConversation();
         services.AddBotChannels(configuration);
+        services.AddBotOutbox(configuration);
+        services.AddBotAnnouncements();
         services.AddBotStaff(configuration);
         services.AddBotRateLimits(configuration);
         services.AddBotMetrics(configuration);
@@ -173,7 +177,6 @@ public static class BotApplication
         services.AddSingleton<IValidateOptions<Knowledge.CentresOptions>, Knowledge.CentresOptionsValidator>();
         services.AddSingleton(sp => new Knowledge.CentreDirectory(Knowledge.CentreDirectory.Load(
             sp.GetRequiredService<ContentPaths>().Localization, sp.GetRequiredService<IOptions<Knowledge.CentresOptions>>().Value)));
-        services.AddSingleton<Knowledge.IUpcomingCourses, Knowledge.NoCoursesYet>();
         services.AddSingleton<Knowledge.AnswerRenderer>();
         services.AddSingleton(sp => Feedback.QueueText.Load(sp.GetRequiredService<ContentPaths>().Localization));
         services.AddSingleton<Feedback.FeedbackRecorder>();

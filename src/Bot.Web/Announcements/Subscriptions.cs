@@ -3,18 +3,22 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Bot.Web.Announcements;
 
-/// <summary>Announcement topics a user can subscribe to.</summary>
+/// <summary>Course topics: what a course is about, and what a user can subscribe to.</summary>
 public static class Topics
 {
     public const string Vocational = "vocational";
     public const string Turkish = "turkish";
     public const string HomeProduction = "home-production";
     public const string Entrepreneurship = "entrepreneurship";
+    public const string DigitalMarketing = "digital-marketing";
+    public const string Agriculture = "agriculture";
+    public const string SocialSkills = "social-skills";
+    public const string Other = "other";
 
     /// <summary>"all" in the subscribe dialog: every topic.</summary>
     public const string AllTopics = "all";
 
-    public static readonly IReadOnlyList<string> All = [Vocational, Turkish, HomeProduction, Entrepreneurship];
+    public static readonly IReadOnlyList<string> All = [Vocational, Turkish, HomeProduction, Entrepreneurship, DigitalMarketing, Agriculture, SocialSkills, Other];
 
     /// <summary>The text key of a topic's name.</summary>
     public static string TextKey(string topic) => "topic." + topic.Replace('-', '_');

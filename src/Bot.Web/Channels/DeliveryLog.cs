@@ -44,7 +44,12 @@ public sealed class DeliveryLog(IDbContextFactory<BotDbContext> dbFactory, TimeP
                     .SetProperty(x => x.Template, template), ct);
             }
             var known = await row.Select(m => m.UserId).FirstOrDefaultAsync(ct);
-            if (known is not null) return (known, changed);
+            if (known is not null)
+            {
+                // The outbox row sent as this message follows (delivered, read, undelivered).
+                if (changed) await Outbox.OutboxStore.ApplyDeliveryAsync(db, channel, externalId, status, errorCode, now, ct);
+                return (known, changed);
+            }
             db.Outbound.Add(new OutboundMessage
             {
                 Channel = channel,

@@ -9,6 +9,9 @@ public sealed class RecipientUnreachableException(string message, Exception inne
     public bool OptedOut { get; } = optedOut;
 }
 
+/// <summary>No address is known for the user (never wrote on this channel, or deleted their data).</summary>
+public sealed class RecipientUnknownException(string message) : InvalidOperationException(message);
+
 /// <summary>
 /// What the channel senders share: a rate (token bucket, queued in order), a pause every send waits out when the
 /// provider says "too many" (Telegram retry_after, Twilio 429/20429/63018), and exponential backoff with jitter.
@@ -70,5 +73,30 @@ public sealed class SendPacing(TimeProvider clock) : IDisposable
     public void Dispose()
     {
         foreach (var limiter in _limiters) limiter.Dispose();
+    }
+}
+
+/// <summary>
+/// What a send the bot starts itself (the outbox) asks of the channel: a hook run just before each attempt's request
+/// leaves — after the rate limits let it through, so the caller can record "sending" at the last moment — and no
+/// repeat of an attempt whose outcome is unknown (a timeout after the request left: the message may exist).
+/// </summary>
+public static class SendHooks
+{
+    public const string BeforeAttemptKey = "Bot.BeforeAttempt";
+
+    /// <summary>The hook an outbox send put in the turn state, if any.</summary>
+    public static Func<CancellationToken, Task>? BeforeAttempt(Microsoft.Bot.Builder.ITurnContext turn) =>
+        turn.TurnState.TryGetValue(BeforeAttemptKey, out var hook) ? hook as Func<CancellationToken, Task> : null;
+
+    /// <summary>True when the request certainly never reached the provider (the connection could not be opened): safe to repeat.</summary>
+    public static bool NeverLeft(Exception e)
+    {
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError }) return true;
+            if (inner is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused }) return true;
+        }
+        return false;
     }
 }

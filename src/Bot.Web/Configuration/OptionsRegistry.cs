@@ -24,6 +24,7 @@ public static class OptionsRegistry
         (Operations.RateLimitOptions.Section, typeof(Operations.RateLimitOptions)),
         (Operations.MetricsOptions.Section, typeof(Operations.MetricsOptions)),
         (Operations.ProxyOptions.Section, typeof(Operations.ProxyOptions)),
+        (Outbox.OutboxOptions.Section, typeof(Outbox.OutboxOptions)),
     ];
 
     /// <summary>Binds a section strictly (an unknown key is an error naming it) and validates it at start-up.</summary>

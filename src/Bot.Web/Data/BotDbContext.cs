@@ -25,6 +25,9 @@ public abstract class BotDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<AuditEntry> Audit => Set<AuditEntry>();
     public DbSet<QuestionEvent> QuestionEvents => Set<QuestionEvent>();
     public DbSet<Feedback.WebChatMail> WebChatMailbox => Set<Feedback.WebChatMail>();
+    public DbSet<Announcements.Course> Courses => Set<Announcements.Course>();
+    public DbSet<Announcements.Announcement> Announcements => Set<Announcements.Announcement>();
+    public DbSet<Outbox.OutboxMessage> Outbox => Set<Outbox.OutboxMessage>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -121,6 +124,8 @@ public abstract class BotDbContext(DbContextOptions options) : IdentityDbContext
         modelBuilder.Entity<BotUser>().Property(x => x.ConsentMethod).HasMaxLength(64);
         modelBuilder.Entity<BotUser>().Property(x => x.CentreId).HasMaxLength(40);
         modelBuilder.Entity<BotUser>().HasIndex(x => x.CentreId);
+        modelBuilder.Entity<BotUser>().Property(x => x.LegalStatus).HasMaxLength(40);
+        ConfigureAnnouncements(modelBuilder);
         modelBuilder.Entity<Announcements.Subscription>(e =>
         {
             e.ToTable("subscriptions");
@@ -161,6 +166,73 @@ public abstract class BotDbContext(DbContextOptions options) : IdentityDbContext
             e.ToTable("webchat_mailbox");
             e.HasKey(x => x.Id);
             e.Property(x => x.UserId).HasMaxLength(64);
+            e.HasIndex(x => x.UserId);
+        });
+    }
+
+    private static void ConfigureAnnouncements(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Announcements.Course>(e =>
+        {
+            e.ToTable("courses");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.CentreId).HasMaxLength(40);
+            e.Property(x => x.Topic).HasMaxLength(40);
+            e.Property(x => x.TitleTr).HasMaxLength(200);
+            e.Property(x => x.TitleAr).HasMaxLength(200);
+            e.Property(x => x.DescriptionTr).HasMaxLength(2000);
+            e.Property(x => x.DescriptionAr).HasMaxLength(2000);
+            e.Property(x => x.LegalStatuses).HasMaxLength(200);
+            e.Property(x => x.Gender).HasMaxLength(16);
+            e.Property(x => x.Days).HasMaxLength(40);
+            e.Property(x => x.Place).HasMaxLength(300);
+            e.Property(x => x.StipendAmount).HasPrecision(10, 2);
+            e.Property(x => x.StipendConditionsTr).HasMaxLength(500);
+            e.Property(x => x.StipendConditionsAr).HasMaxLength(500);
+            e.Property(x => x.HowToApplyTr).HasMaxLength(500);
+            e.Property(x => x.HowToApplyAr).HasMaxLength(500);
+            e.Property(x => x.CreatedBy).HasMaxLength(256);
+            e.Ignore(x => x.StatusList);
+            e.Ignore(x => x.DayList);
+            e.HasIndex(x => new { x.CentreId, x.ApplicationDeadline });
+        });
+        modelBuilder.Entity<Announcements.Announcement>(e =>
+        {
+            e.ToTable("announcements");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.CentreId).HasMaxLength(40);
+            e.Property(x => x.Centres).HasMaxLength(1000);
+            e.Property(x => x.Topics).HasMaxLength(400);
+            e.Property(x => x.Languages).HasMaxLength(20);
+            e.Property(x => x.TextTr).HasMaxLength(4000);
+            e.Property(x => x.TextAr).HasMaxLength(4000);
+            e.Property(x => x.TemplateVariablesTr).HasMaxLength(2000);
+            e.Property(x => x.TemplateVariablesAr).HasMaxLength(2000);
+            e.Property(x => x.CreatedBy).HasMaxLength(256);
+            e.Property(x => x.CancelledBy).HasMaxLength(256);
+            e.Ignore(x => x.CentreList);
+            e.Ignore(x => x.TopicList);
+            e.Ignore(x => x.LanguageList);
+            e.HasOne<Announcements.Course>().WithMany().HasForeignKey(x => x.CourseId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(x => new { x.Status, x.SendAt });
+        });
+        modelBuilder.Entity<Outbox.OutboxMessage>(e =>
+        {
+            e.ToTable("outbox");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Kind).HasMaxLength(32);
+            e.Property(x => x.UserId).HasMaxLength(64);
+            e.Property(x => x.Channel).HasMaxLength(32);
+            e.Property(x => x.Language).HasMaxLength(8);
+            e.Property(x => x.Text).HasMaxLength(4000);
+            e.Property(x => x.TemplateType).HasMaxLength(64);
+            e.Property(x => x.TemplateVariables).HasMaxLength(2000);
+            e.Property(x => x.ClaimedBy).HasMaxLength(64);
+            e.Property(x => x.ProviderMessageId).HasMaxLength(64);
+            e.Property(x => x.Error).HasMaxLength(64);
+            e.HasIndex(x => new { x.Status, x.NextAttemptAt });
+            e.HasIndex(x => new { x.Kind, x.ReferenceId, x.Status });
+            e.HasIndex(x => new { x.Channel, x.ProviderMessageId });
             e.HasIndex(x => x.UserId);
         });
     }

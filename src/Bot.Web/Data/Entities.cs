@@ -41,6 +41,12 @@ public sealed class BotUser
 
     /// <summary>The user's community centre, when they chose one with consent: which centre's staff may see them.</summary>
     public string? CentreId { get; set; }
+
+    /// <summary>Legal status answered in the eligibility dialog, kept only with consent (targets "only those eligible").</summary>
+    public string? LegalStatus { get; set; }
+
+    /// <summary>Year of birth worked out from the age answered in the eligibility dialog, kept only with consent.</summary>
+    public int? BirthYear { get; set; }
 }
 
 /// <summary>Application secrets generated on first start (protected with Data Protection), e.g. the pseudonym key.</summary>

@@ -19,7 +19,7 @@ public sealed class DialogActions(
     KnowledgeService knowledge,
     AnswerRenderer answers,
     CentreDirectory centres,
-    IUpcomingCourses courses,
+    CourseCatalog courses,
     TimeProvider clock)
 {
     /// <summary>Variables every dialog starts with: consent (yes/no), language_chosen, has_centre, centre.</summary>
@@ -66,6 +66,9 @@ public sealed class DialogActions(
                 break;
             case DialogActionNames.EligibleCourses:
                 await EligibleCoursesAsync(turn);
+                break;
+            case DialogActionNames.RememberEligibility:
+                await RememberEligibilityAsync(turn);
                 break;
             case DialogActionNames.ShowEntry:
                 await ShowEntryAsync(turn, arg!);
@@ -135,19 +138,32 @@ public sealed class DialogActions(
         TurnLanguage.Set(turn.Turn, chosen);
     }
 
+    /// <summary>The open courses at the user's centre that admit their status and age: schedule, stipend, deadline, how to apply.</summary>
     private async Task EligibleCoursesAsync(DialogTurn turn)
     {
         var centre = centres.ById(CentreOf(turn));
-        var open = await courses.ListAsync(turn.Language, centre?.Id, turn.Ct);
-        if (open.Count > 0)
+        var age = int.TryParse(turn.Var("age"), NumberStyles.None, CultureInfo.InvariantCulture, out var a) ? a : (int?)null;
+        var status = turn.Var("status") is { Length: > 0 } s ? s : null;
+        var (open, fitting) = await courses.FittingAsync(turn.Language, centre?.Id, status, age, turn.Ct);
+        if (fitting.Count > 0)
         {
             await SayAsync(turn, content.Texts.Get(turn.Language, "eligibility.open_courses", ("centre_name", centre?.Name(turn.Language) ?? ""))
-                + "\n" + string.Join('\n', open));
+                + "\n" + string.Join("\n\n", fitting));
             return;
         }
-        // No course open: the general rules (with the centre's contact), and that nothing is open now.
+        // None fits, or none is open: the general rules (with the centre's contact), and which of the two it is.
+        if (open > 0) await SayAsync(turn, Text(turn, "eligibility.no_fit"));
         await ShowEntryAsync(turn, "course-eligibility");
-        await SayAsync(turn, content.Texts.Get(turn.Language, TextKeys.CoursesNone));
+        if (open == 0) await SayAsync(turn, content.Texts.Get(turn.Language, TextKeys.CoursesNone));
+    }
+
+    /// <summary>With consent: the legal status and (from the age) the year of birth, so that announcements can go to those who fit.</summary>
+    private async Task RememberEligibilityAsync(DialogTurn turn)
+    {
+        if (turn.Var("consent") != DialogInputs.Yes) return;
+        int? birthYear = int.TryParse(turn.Var("age"), NumberStyles.None, CultureInfo.InvariantCulture, out var age)
+            ? clock.GetUtcNow().Year - age : null;
+        await users.SetEligibilityAsync(turn.UserId, turn.Var("status") is { Length: > 0 } s ? s : null, birthYear, turn.Ct);
     }
 
     private async Task ShowMyDataAsync(DialogTurn turn)
@@ -166,6 +182,10 @@ public sealed class DialogActions(
             ("centre", centres.ById(turn.Profile.CentreId)?.Name(turn.Language) ?? none),
             ("consent", consent),
             ("subscriptions", subs.Count == 0 ? none : string.Join("; ", subs.Select(s => s.Label))),
+            ("eligibility", contact?.LegalStatus is { } status
+                ? content.Texts.Get(turn.Language, "my_data.eligibility_given", ("status", Text(turn, LegalStatuses.TextKey(status))),
+                    ("birth_year", contact.BirthYear?.ToString(CultureInfo.InvariantCulture) ?? none))
+                : none),
             ("questions", questions.ToString(CultureInfo.InvariantCulture))));
     }
 

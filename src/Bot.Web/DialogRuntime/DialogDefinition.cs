@@ -270,6 +270,7 @@ public static class DialogActionNames
     public const string Unsubscribe = "unsubscribe";
     public const string UnsubscribeAll = "unsubscribe-all";
     public const string EligibleCourses = "eligible-courses";
+    public const string RememberEligibility = "remember-eligibility";
     public const string ShowEntry = "show-entry";
     public const string StartDialog = "start-dialog";
     public const string RecordFeedback = "record-feedback";

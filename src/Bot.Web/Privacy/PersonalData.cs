@@ -102,7 +102,7 @@ public sealed class UserDirectory(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var row = await db.BotUsers.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId, ct);
         return row is null ? null : new Contact(_addresses.Unprotect(row.ProtectedAddress), row.LastSeenAt, row.LastBusinessInitiatedAt,
-            row.UnreachableSince, row.AnnouncementsStoppedAt, row.CreatedAt, row.ConsentAt);
+            row.UnreachableSince, row.AnnouncementsStoppedAt, row.CreatedAt, row.ConsentAt, row.LegalStatus, row.BirthYear);
     }
 
     /// <summary>How many users the bot wrote to outside their 24-hour window since <paramref name="since"/>.</summary>
@@ -134,7 +134,18 @@ public sealed class UserDirectory(
         string? how = given ? method : null;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await db.BotUsers.Where(u => u.Id == userId).ExecuteUpdateAsync(u => u.SetProperty(x => x.ConsentAt, at).SetProperty(x => x.ConsentMethod, how), ct);
-        if (!given) await SetCentreAsync(userId, null, ct);
+        if (!given)
+        {
+            await SetCentreAsync(userId, null, ct);
+            await SetEligibilityAsync(userId, null, null, ct);
+        }
+    }
+
+    /// <summary>Remembers (with consent) what the eligibility dialog was told: legal status and year of birth.</summary>
+    public async Task SetEligibilityAsync(string userId, string? legalStatus, int? birthYear, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await db.BotUsers.Where(u => u.Id == userId).ExecuteUpdateAsync(u => u.SetProperty(x => x.LegalStatus, legalStatus).SetProperty(x => x.BirthYear, birthYear), ct);
     }
 
     /// <summary>Remembers the user's centre (chosen with consent), which decides which centre's staff see them.</summary>
@@ -146,7 +157,7 @@ public sealed class UserDirectory(
 
     /// <summary>
     /// Forgets a user: the encrypted address and everything on the user row, the received updates kept for
-    /// deduplication, and the recipient of sent messages. Writing again starts as a new user.
+    /// deduplication, and the recipient of sent and queued messages (those not yet sent are skipped). Writing again starts as a new user.
     /// </summary>
     public async Task DeleteAsync(string userId, CancellationToken ct = default)
     {
@@ -154,6 +165,10 @@ public sealed class UserDirectory(
         await db.Inbound.Where(u => u.Sender == userId && u.Status != InboundStatus.Pending && u.Status != InboundStatus.Processing).ExecuteDeleteAsync(ct);
         await db.Outbound.Where(m => m.UserId == userId).ExecuteUpdateAsync(m => m.SetProperty(x => x.UserId, ""), ct);
         await db.WebChatMailbox.Where(m => m.UserId == userId).ExecuteDeleteAsync(ct);
+        // Messages still to send are not sent to someone who is gone; sent ones keep their status without the link.
+        await db.Outbox.Where(m => m.UserId == userId && (m.Status == Outbox.OutboxStatus.Pending || m.Status == Outbox.OutboxStatus.Retrying))
+            .ExecuteUpdateAsync(m => m.SetProperty(x => x.Status, Outbox.OutboxStatus.Skipped).SetProperty(x => x.Error, "gone"), ct);
+        await db.Outbox.Where(m => m.UserId == userId).ExecuteUpdateAsync(m => m.SetProperty(x => x.UserId, ""), ct);
         await db.BotUsers.Where(u => u.Id == userId).ExecuteDeleteAsync(ct);
     }
 
@@ -250,4 +265,6 @@ public sealed record Contact(
     DateTimeOffset? UnreachableSince,
     DateTimeOffset? AnnouncementsStoppedAt,
     DateTimeOffset FirstContactAt = default,
-    DateTimeOffset? ConsentAt = null);
+    DateTimeOffset? ConsentAt = null,
+    string? LegalStatus = null,
+    int? BirthYear = null);

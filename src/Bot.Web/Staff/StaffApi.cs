@@ -42,6 +42,8 @@ public static class StaffApi
         api.MapGet("/people/{id}", async Task<Results<Ok<PersonRow>, NotFound>> (ClaimsPrincipal user, StaffDashboard dashboard, string id, CancellationToken ct) =>
             await dashboard.PersonAsync(StaffScope.Of(user), id, ct) is { } person ? TypedResults.Ok(person) : TypedResults.NotFound());
 
+        api.MapAnnouncementsApi();
+
         var admin = app.MapGroup(StaffSetup.ApiPrefix).RequireAuthorization(StaffPolicies.AdminApi);
         admin.MapPost("/people/{id}/address", async Task<Results<Ok<AddressReveal>, NotFound, ValidationProblem>> (ClaimsPrincipal user,
             StaffDashboard dashboard, string id, RevealRequest request, CancellationToken ct) =>

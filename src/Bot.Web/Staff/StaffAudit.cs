@@ -39,4 +39,10 @@ public static class AuditActions
     public const string ApiKeyCreated = "api-key-created";
     public const string ApiKeyRevoked = "api-key-revoked";
     public const string AddressRevealed = "address-revealed";
+    public const string CourseCreated = "course-created";
+    public const string CourseUpdated = "course-updated";
+    public const string CourseDeleted = "course-deleted";
+    public const string AnnouncementPublished = "announcement-published";
+    public const string AnnouncementScheduled = "announcement-scheduled";
+    public const string AnnouncementCancelled = "announcement-cancelled";
 }

@@ -38,6 +38,7 @@ public sealed class StaffDashboard(
         var answered = await Count(db.QuestionEvents.Where(e => e.At >= since && e.Outcome == QuestionOutcome.Answered).GroupBy(e => e.CentreId), ct);
         var waiting = await Count(db.Unanswered.Where(q => WaitingReasons.Contains(q.Reason) && (q.Status == QueueStatus.New || q.Status == QueueStatus.InProgress)).GroupBy(q => q.CentreId), ct);
         var handovers = await Count(db.Unanswered.Where(q => q.Reason == QueueReason.Handover && q.CreatedAt >= since).GroupBy(q => q.CentreId), ct);
+        var inFlight = await Count(InFlight(db).GroupBy(a => (string?)a.CentreId), ct);
         var subscribers = (await db.Subscriptions.Select(s => new { s.CentreId, s.UserId }).Distinct().ToListAsync(ct))
             .GroupBy(s => (string?)s.CentreId).ToDictionary(g => g.Key ?? "", g => g.Count());
 
@@ -45,7 +46,16 @@ public sealed class StaffDashboard(
         if (scope.IsAdmin) ids.Add("");
         return ids.Select(id => new CentreToday(id, id.Length == 0 ? "" : centres.ById(id)!.Name(Localization.Language.Turkish),
             conversations.GetValueOrDefault(id), questions.GetValueOrDefault(id), answered.GetValueOrDefault(id),
-            waiting.GetValueOrDefault(id), handovers.GetValueOrDefault(id), subscribers.GetValueOrDefault(id))).ToList();
+            waiting.GetValueOrDefault(id), handovers.GetValueOrDefault(id), subscribers.GetValueOrDefault(id), inFlight.GetValueOrDefault(id))).ToList();
+    }
+
+    /// <summary>Announcements scheduled, or being sent with messages still to go.</summary>
+    private static IQueryable<Announcements.Announcement> InFlight(BotDbContext db)
+    {
+        var open = Outbox.OutboxStatuses.Open;
+        return db.Announcements.Where(a => a.Status == Announcements.AnnouncementStatus.Scheduled
+            || (a.Status == Announcements.AnnouncementStatus.Sending
+                && db.Outbox.Any(o => o.Kind == Announcements.Announcement.OutboxKind && o.ReferenceId == a.Id && open.Contains(o.Status))));
     }
 
     /// <summary>The newest questions waiting for staff in the scope (texts: only staff of the item's centre and admins see them).</summary>
@@ -109,7 +119,7 @@ public sealed class StaffDashboard(
 }
 
 public sealed record CentreToday(string CentreId, string CentreName, int Conversations, int Questions, int Answered, int UnansweredWaiting,
-    int Handovers, int Subscribers);
+    int Handovers, int Subscribers, int AnnouncementsInFlight);
 
 public sealed record PersonRow(string Id, string Channel, string MaskedAddress, string? CentreId, DateTimeOffset FirstContactAt,
     DateTimeOffset LastSeenAt, bool Consent, int Subscriptions, bool Unreachable, bool AnnouncementsStopped);

@@ -107,7 +107,7 @@ public sealed class TelegramAdapter(
         var chatId = turnContext.TurnState.TryGetValue(ChatKey, out var known) && known is long id
             ? id
             : long.Parse(await users.AddressOfAsync(turnContext.Activity.Conversation.Id, cancellationToken)
-                ?? throw new InvalidOperationException("No Telegram chat is known for this user."), CultureInfo.InvariantCulture);
+                ?? throw new RecipientUnknownException("No Telegram chat is known for this user."), CultureInfo.InvariantCulture);
         var responses = new List<ResourceResponse>();
         if (turnContext.TurnState.ContainsKey(UnreachableKey)) return []; // refused earlier in this turn: the rest would fail alike
         foreach (var activity in activities)
@@ -126,7 +126,7 @@ public sealed class TelegramAdapter(
             for (var i = 0; i < parts.Count; i++)
             {
                 var (part, markup) = (parts[i], i == parts.Count - 1 ? keyboard : null);
-                last = await TryAsync(chatId, userId, c => client.SendMessage(chatId, part, replyMarkup: markup, cancellationToken: c), cancellationToken);
+                last = await SendPartAsync(turnContext, chatId, userId, c => client.SendMessage(chatId, part, replyMarkup: markup, cancellationToken: c), cancellationToken);
                 if (last is null)
                 {
                     turnContext.TurnState[UnreachableKey] = true; // unreachable or undeliverable: the rest would fail alike
@@ -138,6 +138,15 @@ public sealed class TelegramAdapter(
         logger.LogDebug("Sent {Count} message(s) on Telegram", responses.Count);
         return responses.ToArray();
     }
+
+    /// <summary>
+    /// A message the bot started itself (an announcement) goes to the sender with the caller's hook, and its failure
+    /// reaches the caller (which records it); a reply is sent through <see cref="TryAsync{T}"/>.
+    /// </summary>
+    private async Task<Message?> SendPartAsync(ITurnContext turn, long chatId, string userId, Func<CancellationToken, Task<Message>> call, CancellationToken ct) =>
+        turn.TurnState.ContainsKey(TurnErrorHandler.ProactiveKey)
+            ? await sender.SendAsync(chatId, userId, call, ct, SendHooks.BeforeAttempt(turn))
+            : await TryAsync(chatId, userId, call, ct);
 
     /// <summary>
     /// Sends through the sender (limits, retries). A reply that still fails is logged and dropped rather than failing

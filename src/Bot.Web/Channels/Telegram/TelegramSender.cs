@@ -31,7 +31,16 @@ public sealed class TelegramSender : IDisposable
             _ => SendPacing.BucketOptions(_options.PerChatMessagesPerSecond, _options.PerChatBurst)));
     }
 
-    public async Task<T> SendAsync<T>(long chatId, string? userId, Func<CancellationToken, Task<T>> call, CancellationToken ct)
+    /// <param name="chatId">The chat (its own rate).</param>
+    /// <param name="userId">The pseudonymous recipient, marked unreachable when Telegram refuses the chat.</param>
+    /// <param name="call">The Bot API call.</param>
+    /// <param name="ct">Cancellation.</param>
+    /// <param name="beforeAttempt">
+    /// For a send the bot starts itself (<see cref="SendHooks"/>): run just before each attempt, after the limits; a
+    /// timeout is then not retried (the message may have been sent), only failures that certainly sent nothing.
+    /// </param>
+    public async Task<T> SendAsync<T>(long chatId, string? userId, Func<CancellationToken, Task<T>> call, CancellationToken ct,
+        Func<CancellationToken, Task>? beforeAttempt = null)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -41,6 +50,7 @@ public sealed class TelegramSender : IDisposable
             {
                 try
                 {
+                    if (beforeAttempt is not null) await beforeAttempt(ct);
                     var result = await call(ct);
                     Operations.BotMetrics.MessageSent(TelegramAdapter.ChannelId);
                     return result;
@@ -60,7 +70,7 @@ public sealed class TelegramSender : IDisposable
                     _logger.LogInformation("Telegram recipient unreachable ({Code}); marked and not retried", e.ErrorCode);
                     throw new RecipientUnreachableException("Telegram will not deliver to this chat.", e);
                 }
-                catch (Exception e) when (IsTransient(e, ct) && attempt < _options.MaxSendAttempts)
+                catch (Exception e) when (IsTransient(e, retryUnknownOutcome: beforeAttempt is null, ct) && attempt < _options.MaxSendAttempts)
                 {
                     Operations.BotMetrics.ChannelError(TelegramAdapter.ChannelId, "transient");
                     _logger.LogWarning("Telegram call failed ({Error}); retry {Attempt} after a backoff", e.GetType().Name, attempt);
@@ -70,11 +80,12 @@ public sealed class TelegramSender : IDisposable
         }
     }
 
-    private static bool IsTransient(Exception e, CancellationToken ct) => e switch
+    private static bool IsTransient(Exception e, bool retryUnknownOutcome, CancellationToken ct) => e switch
     {
         ApiRequestException api => api.ErrorCode >= 500,
-        RequestException or HttpRequestException => true,
-        TaskCanceledException or TimeoutException => !ct.IsCancellationRequested,
+        _ when SendHooks.NeverLeft(e) => true,
+        RequestException or HttpRequestException => retryUnknownOutcome,
+        TaskCanceledException or TimeoutException => retryUnknownOutcome && !ct.IsCancellationRequested,
         _ => false,
     };
 

@@ -60,16 +60,20 @@ public sealed class WhatsAppAdapter(
     {
         var userId = turnContext.Activity.Conversation.Id;
         var contact = await users.ContactAsync(userId, cancellationToken)
-            ?? throw new InvalidOperationException("No WhatsApp number is known for this user.");
+            ?? throw new RecipientUnknownException("No WhatsApp number is known for this user.");
         var responses = new List<ResourceResponse>();
+        var proactive = turnContext.TurnState.ContainsKey(TurnErrorHandler.ProactiveKey);
+        var beforeAttempt = SendHooks.BeforeAttempt(turnContext);
         foreach (var activity in activities.Where(a => a.Type == ActivityTypes.Message))
         {
             var language = Language.IsSupported(activity.Locale) ? activity.Locale! : (await State.ProfileAsync(turnContext, cancellationToken)).Language ?? Language.Turkish;
             var conversation = await State.ConversationAsync(turnContext, cancellationToken);
-            conversation.Choices = WhatsAppMapping.Choices(activity);
+            var choices = WhatsAppMapping.Choices(activity);
+            // An announcement without choices leaves the numbered choices of a dialog in progress as they were.
+            if (choices.Count > 0 || !proactive) conversation.Choices = choices;
             if (Clock.GetUtcNow() - contact.LastInboundAt > ServiceWindow)
             {
-                responses.Add(await SendTemplateAsync(userId, contact, activity, language, cancellationToken));
+                responses.Add(await SendTemplateAsync(userId, contact, activity, language, beforeAttempt, cancellationToken));
                 continue;
             }
             var text = WhatsAppMapping.Render(activity, content.Texts.Get(language, TextKeys.ChoiceHint));
@@ -78,7 +82,7 @@ public sealed class WhatsAppAdapter(
             {
                 try
                 {
-                    last = (await sender.SendAsync(userId, contact.Address, m => m.Body = part, null, cancellationToken)).Sid;
+                    last = (await sender.SendAsync(userId, contact.Address, m => m.Body = part, null, cancellationToken, beforeAttempt)).Sid;
                 }
                 catch (RecipientUnreachableException) when (turnContext.Activity.Type == ActivityTypes.Message)
                 {
@@ -92,7 +96,8 @@ public sealed class WhatsAppAdapter(
     }
 
     /// <summary>Outside the window: the message's template (ContentSid for the user's language), within the daily budget.</summary>
-    private async Task<ResourceResponse> SendTemplateAsync(string userId, Contact contact, IMessageActivity activity, string language, CancellationToken ct)
+    private async Task<ResourceResponse> SendTemplateAsync(string userId, Contact contact, IMessageActivity activity, string language,
+        Func<CancellationToken, Task>? beforeAttempt, CancellationToken ct)
     {
         var template = WhatsAppTemplate.From(activity) ?? throw new OutsideServiceWindowException(contact.LastInboundAt);
         var sids = options.Value.Templates.GetValueOrDefault(template.Type)
@@ -113,7 +118,7 @@ public sealed class WhatsAppAdapter(
             {
                 m.ContentSid = contentSid;
                 m.ContentVariables = JsonSerializer.Serialize(template.Variables);
-            }, template.Type, ct);
+            }, template.Type, ct, beforeAttempt);
             await users.MarkBusinessInitiatedAsync(userId, ct);
             return new ResourceResponse(sent.Sid);
         }

@@ -51,7 +51,14 @@ public sealed class WhatsAppSender : IDisposable
     public Uri StatusCallback => new(_options.PublicUrl(WhatsAppWebhook.StatusPath));
 
     /// <summary>Sends one message to <paramref name="address"/> (+90…) and records it for status callbacks.</summary>
-    public async Task<MessageResource> SendAsync(string userId, string address, Action<CreateMessageOptions> content, string? template, CancellationToken ct)
+    /// <param name="userId">The pseudonymous recipient.</param>
+    /// <param name="address">The recipient's number.</param>
+    /// <param name="content">Fills in the body or the template.</param>
+    /// <param name="template">The template type when a template is sent (recorded with the message).</param>
+    /// <param name="ct">Cancellation.</param>
+    /// <param name="beforeAttempt">For a send the bot starts itself (<see cref="SendHooks"/>): run just before each attempt, after the rate limit.</param>
+    public async Task<MessageResource> SendAsync(string userId, string address, Action<CreateMessageOptions> content, string? template, CancellationToken ct,
+        Func<CancellationToken, Task>? beforeAttempt = null)
     {
         var message = new CreateMessageOptions(new Twilio.Types.PhoneNumber(WhatsAppMapping.ToTwilioAddress(address)))
         {
@@ -65,6 +72,7 @@ public sealed class WhatsAppSender : IDisposable
             using var lease = await _rate.AcquireAsync(1, ct);
             try
             {
+                if (beforeAttempt is not null) await beforeAttempt(ct);
                 var sent = await MessageResource.CreateAsync(message, _client);
                 Interlocked.Exchange(ref _slowDowns, 0);
                 Operations.BotMetrics.MessageSent(WhatsAppAdapter.ChannelId);
@@ -109,6 +117,28 @@ public sealed class WhatsAppSender : IDisposable
                 throw new MessageRejectedException($"Twilio refused the message (code {e.Code}).", e);
             }
         }
+    }
+
+    /// <summary>
+    /// Twilio has no idempotency key: after a send whose outcome is unknown (a timeout, a crash mid-send), Twilio's own
+    /// message log says whether it exists. Returns the SID of a message from our sender to <paramref name="address"/>
+    /// created since <paramref name="since"/> (with the same body when Twilio shows one), or null when there is none.
+    /// </summary>
+    public async Task<string?> FindSentAsync(string address, DateTimeOffset since, string? body, CancellationToken ct)
+    {
+        var options = new ReadMessageOptions
+        {
+            To = new Twilio.Types.PhoneNumber(WhatsAppMapping.ToTwilioAddress(address)),
+            From = new Twilio.Types.PhoneNumber(_options.WhatsAppFrom),
+            PageSize = 20,
+            Limit = 20,
+        };
+        await _pacing.WaitWhilePausedAsync(ct);
+        var recent = (await MessageResource.ReadAsync(options, _client))
+            .Where(m => m.DateCreated is { } created && new DateTimeOffset(DateTime.SpecifyKind(created, DateTimeKind.Utc)) >= since)
+            .ToList();
+        var match = recent.FirstOrDefault(m => body is not null && m.Body == body) ?? recent.FirstOrDefault();
+        return match?.Sid;
     }
 
     /// <summary>Pauses all sending, longer each time Twilio asks again without a success in between (1 s doubling to 60 s).</summary>

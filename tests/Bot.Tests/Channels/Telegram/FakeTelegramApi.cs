@@ -26,6 +26,9 @@ public sealed class FakeTelegramApi : IAsyncDisposable
     /// <summary>How long a method takes to answer (a slow API makes a long turn).</summary>
     public ConcurrentDictionary<string, TimeSpan> Delays { get; } = new();
 
+    /// <summary>While closed, calls are recorded but not answered (a send in flight, e.g. when the app is killed).</summary>
+    public Bot.Tests.Infrastructure.Gate Answers { get; } = new();
+
     /// <summary>Updates getUpdates hands out (those at or after the requested offset).</summary>
     public ConcurrentQueue<JsonElement> Updates { get; } = new();
 
@@ -54,8 +57,14 @@ public sealed class FakeTelegramApi : IAsyncDisposable
         if (token != Token) return Results.Json(new { ok = false, error_code = 401, description = "Unauthorized" }, statusCode: 401);
         if (Failures.TryGetValue(method, out var queue) && queue.TryDequeue(out var failure))
         {
-            return Results.Content(failure.Body, "application/json", statusCode: failure.Status);
+            if (failure.Status != 0) return Results.Content(failure.Body, "application/json", statusCode: failure.Status);
+            // Status 0: Telegram sent the message but the answer never arrives (the connection drops).
+            Accept(method, body);
+            request.HttpContext.Abort();
+            return Results.Empty;
         }
+        Accept(method, body);
+        if (method == "sendMessage") await Answers.PassAsync(request.HttpContext.RequestAborted);
         if (method == "getUpdates")
         {
             var offset = body.TryGetProperty("offset", out var o) && o.ValueKind == JsonValueKind.Number ? o.GetInt64() : 0;
@@ -78,6 +87,14 @@ public sealed class FakeTelegramApi : IAsyncDisposable
             }),
             _ => Results.Json(new { ok = true, result = true }),
         };
+    }
+
+    /// <summary>Chat ids of the messages Telegram accepted (failed calls left out; a call whose answer was lost counted).</summary>
+    public ConcurrentQueue<long> Received { get; } = new();
+
+    private void Accept(string method, JsonElement body)
+    {
+        if (method == "sendMessage" && body.TryGetProperty("chat_id", out var chat)) Received.Enqueue(chat.GetInt64());
     }
 
     public IReadOnlyList<JsonElement> Sent(string method, long? chatId = null) =>

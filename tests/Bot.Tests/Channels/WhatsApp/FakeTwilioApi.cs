@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Bot.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -23,6 +24,23 @@ public sealed class FakeTwilioApi : IAsyncDisposable
     /// <summary>Failures answered to the next sends, in order: HTTP status and Twilio error code.</summary>
     public ConcurrentQueue<(int Status, int Code)> Failures { get; } = new();
 
+    /// <summary>
+    /// Sends whose connection drops before the answer, in order: true when Twilio created the message first (the
+    /// outcome is unknown to the app, but the message exists), false when it never did.
+    /// </summary>
+    public ConcurrentQueue<bool> Drops { get; } = new();
+
+    /// <summary>How long a send takes to answer (after the message is created: a slow answer leaves the sender waiting).</summary>
+    public TimeSpan Delay { get; set; }
+
+    /// <summary>While closed, sends are created and recorded but not answered (a send in flight, e.g. when the app is killed).</summary>
+    public Gate Answers { get; } = new();
+
+    /// <summary>Message list reads (the app looking up a send whose outcome it does not know).</summary>
+    public int Lookups => _lookups;
+
+    private int _lookups;
+
     private FakeTwilioApi(WebApplication app) => _app = app;
 
     public string BaseUrl => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -35,37 +53,64 @@ public sealed class FakeTwilioApi : IAsyncDisposable
         var app = builder.Build();
         var fake = new FakeTwilioApi(app);
         app.MapPost("/2010-04-01/Accounts/{account}/Messages.json", fake.Handle);
+        app.MapGet("/2010-04-01/Accounts/{account}/Messages.json", fake.List);
         await app.StartAsync();
         return fake;
     }
 
     private async Task<IResult> Handle(string account, HttpRequest request)
     {
+        (int Status, int Code) failure = default;
         var form = await request.ReadFormAsync();
         var fields = form.ToDictionary(f => f.Key, f => f.Value.ToString());
-        var attempt = new SentMessage(account, request.Headers.Authorization.ToString(), fields, Failed: Failures.TryDequeue(out var failure));
+        var dropped = Drops.TryDequeue(out var created);
+        var failed = (dropped && !created) || (!dropped && Failures.TryDequeue(out failure));
+        var sid = failed ? "" : "SM" + Interlocked.Increment(ref _next).ToString("x32", System.Globalization.CultureInfo.InvariantCulture);
+        var attempt = new SentMessage(account, request.Headers.Authorization.ToString(), fields, failed, sid, DateTimeOffset.UtcNow);
         Messages.Enqueue(attempt);
-        if (attempt.Failed)
+        if (dropped)
+        {
+            request.HttpContext.Abort();
+            return Results.Empty;
+        }
+        if (failed)
         {
             return Results.Json(new { code = failure.Code, message = $"Error {failure.Code}", more_info = $"https://www.twilio.com/docs/errors/{failure.Code}", status = failure.Status },
                 statusCode: failure.Status);
         }
-        var sid = "SM" + Interlocked.Increment(ref _next).ToString("x32", System.Globalization.CultureInfo.InvariantCulture);
+        if (Delay > TimeSpan.Zero) await Task.Delay(Delay, request.HttpContext.RequestAborted);
+        await Answers.PassAsync(request.HttpContext.RequestAborted);
+        return Results.Json(Resource(attempt), statusCode: 201);
+    }
+
+    /// <summary>GET Messages.json?To=&amp;From=: the messages created, newest first, as Twilio lists them.</summary>
+    private IResult List(string account, string? To, string? From)
+    {
+        Interlocked.Increment(ref _lookups);
+        var found = Delivered().Where(m => (To is null || m.Fields.GetValueOrDefault("To") == To) && (From is null || m.Fields.GetValueOrDefault("From") == From))
+            .OrderByDescending(m => m.CreatedAt).Take(20).Select(Resource).ToList();
+        var uri = $"/2010-04-01/Accounts/{account}/Messages.json?PageSize=20&Page=0";
         return Results.Json(new
         {
-            sid,
-            account_sid = account,
-            to = fields.GetValueOrDefault("To"),
-            from = fields.GetValueOrDefault("From"),
-            body = fields.GetValueOrDefault("Body"),
-            status = "queued",
-            num_segments = "1",
-            error_code = (int?)null,
-            date_created = "Wed, 25 Nov 2026 10:00:00 +0000",
-            api_version = "2010-04-01",
-            uri = $"/2010-04-01/Accounts/{account}/Messages/{sid}.json",
-        }, statusCode: 201);
+            messages = found, first_page_uri = uri, next_page_uri = (string?)null, previous_page_uri = (string?)null, uri, page = 0, page_size = 20,
+            start = 0, end = Math.Max(0, found.Count - 1),
+        });
     }
+
+    private static object Resource(SentMessage m) => new
+    {
+        sid = m.Sid,
+        account_sid = m.Account,
+        to = m.Fields.GetValueOrDefault("To"),
+        from = m.Fields.GetValueOrDefault("From"),
+        body = m.Fields.GetValueOrDefault("Body"),
+        status = "queued",
+        num_segments = "1",
+        error_code = (int?)null,
+        date_created = m.CreatedAt.ToString("ddd, dd MMM yyyy HH:mm:ss +0000", System.Globalization.CultureInfo.InvariantCulture),
+        api_version = "2010-04-01",
+        uri = $"/2010-04-01/Accounts/{m.Account}/Messages/{m.Sid}.json",
+    };
 
     /// <summary>Messages Twilio accepted (failed attempts left out), optionally only those to one number.</summary>
     public IReadOnlyList<SentMessage> Delivered(string? to = null) =>
@@ -84,7 +129,7 @@ public sealed class FakeTwilioApi : IAsyncDisposable
     }
 }
 
-public sealed record SentMessage(string Account, string Authorization, Dictionary<string, string> Fields, bool Failed)
+public sealed record SentMessage(string Account, string Authorization, Dictionary<string, string> Fields, bool Failed, string Sid = "", DateTimeOffset CreatedAt = default)
 {
     public string? Body => Fields.GetValueOrDefault("Body");
 }

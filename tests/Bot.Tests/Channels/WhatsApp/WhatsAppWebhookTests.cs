@@ -255,6 +255,8 @@ public sealed class WhatsAppWebhookTests : WhatsAppTestHost
         Assert.Contains("Verileriniz silindi", done[0].Body!, StringComparison.Ordinal);
         await using var db = await Host.Services.GetRequiredService<IDbContextFactory<BotDbContext>>().CreateDbContextAsync();
         var id = await UserIdAsync(phone);
+        // The confirmation goes out before the turn has finished: give the turn a moment to end under load.
+        for (var i = 0; i < 50 && await db.State.AnyAsync(s => s.Key.Contains(id)); i++) await Task.Delay(100);
         Assert.False(await db.BotUsers.AnyAsync(u => u.Id == id));
         Assert.False(await db.State.AnyAsync(s => s.Key.Contains(id)));
         Assert.False(await db.Outbound.AnyAsync(m => m.UserId == id));
