@@ -37,6 +37,15 @@ public static class BotMetrics
 
     public static void MessageSent(string channel) => Sent.Add(1, new KeyValuePair<string, object?>("channel", channel));
 
+    /// <summary>Reports the outbox's depth (messages waiting, retrying or being sent) on each collection; one registration per process.</summary>
+    public static void ObserveOutbox(Func<long> depth)
+    {
+        if (Interlocked.Exchange(ref _outboxObserved, 1) == 1) return;
+        Meter.CreateObservableGauge("segbot.outbox.depth", depth, description: "Outbox messages not yet sent (pending, retrying, sending)");
+    }
+
+    private static int _outboxObserved;
+
     /// <summary>An error class: rate-limited, unreachable, opted-out, rejected, transient.</summary>
     public static void ChannelError(string channel, string kind) =>
         Errors.Add(1, new KeyValuePair<string, object?>("channel", channel), new KeyValuePair<string, object?>("kind", kind));
@@ -64,7 +73,14 @@ public static class MetricsSetup
 
     public static WebApplication MapBotMetrics(this WebApplication app)
     {
-        if (app.Configuration.GetSection(MetricsOptions.Section).Get<MetricsOptions>()?.Prometheus == true) app.MapPrometheusScrapingEndpoint("/metrics");
+        if (app.Configuration.GetSection(MetricsOptions.Section).Get<MetricsOptions>()?.Prometheus != true) return app;
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        var dbFactory = app.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Data.BotDbContext>>();
+        BotMetrics.ObserveOutbox(() =>
+        {
+            using var db = dbFactory.CreateDbContext();
+            return db.Outbox.LongCount(m => Outbox.OutboxStatus.Open.Contains(m.Status));
+        });
         return app;
     }
 }

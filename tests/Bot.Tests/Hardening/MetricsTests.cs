@@ -32,6 +32,7 @@ public sealed class MetricsTests
         Assert.Contains("segbot_questions_total{", text, StringComparison.Ordinal);
         Assert.Contains("outcome=\"answered\"", text, StringComparison.Ordinal);
         Assert.Contains("segbot_match_duration_milliseconds_bucket", text, StringComparison.Ordinal);
+        Assert.Contains("segbot_outbox_depth", text, StringComparison.Ordinal);
         Assert.DoesNotContain("905321234534", text, StringComparison.Ordinal);
         Assert.DoesNotContain("belgeler", text, StringComparison.Ordinal);
     }
