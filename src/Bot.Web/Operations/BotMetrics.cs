@@ -79,7 +79,7 @@ public static class MetricsSetup
         BotMetrics.ObserveOutbox(() =>
         {
             using var db = dbFactory.CreateDbContext();
-            return db.Outbox.LongCount(m => Outbox.OutboxStatus.Open.Contains(m.Status));
+            return db.Outbox.LongCount(m => Outbox.OutboxStatuses.Open.Contains(m.Status));
         });
         return app;
     }
