@@ -3,6 +3,12 @@ using Bot.Bench;
 
 // dotnet run -c Release --project bench/Bot.Bench -- percentiles [rounds]   (latency percentiles, re-index, memory)
 // dotnet run -c Release --project bench/Bot.Bench -- --filter '*'            (BenchmarkDotNet: means, allocations)
+// dotnet run -c Release --project bench/Bot.Bench -- outbox broadcast|realistic|two-instances|crash [n]   (announcement outbox)
+if (args.Length > 0 && args[0] == "outbox")
+{
+    await OutboxBench.RunAsync(args);
+    return;
+}
 if (args.Length > 0 && args[0] == "percentiles")
 {
     Percentiles.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 40);
