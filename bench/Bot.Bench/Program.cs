@@ -9,6 +9,12 @@ if (args.Length > 0 && args[0] == "load")
     await LoadDriver.RunAsync(args[1..]);
     return;
 }
+// dotnet run -c Release --project bench/Bot.Bench -- outbox broadcast|realistic|two-instances|crash [n]   (announcement outbox)
+if (args.Length > 0 && args[0] == "outbox")
+{
+    await OutboxBench.RunAsync(args);
+    return;
+}
 if (args.Length > 0 && args[0] == "percentiles")
 {
     Percentiles.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 40);

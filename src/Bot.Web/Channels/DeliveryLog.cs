@@ -25,18 +25,23 @@ public sealed class DeliveryLog(IDbContextFactory<BotDbContext> dbFactory, TimeP
     public async Task<(string UserId, bool Changed)> RecordAsync(string channel, string externalId, string status, int? errorCode,
         string? userId = null, string? template = null, CancellationToken ct = default)
     {
-        var rank = Rank(status);
-        var now = clock.GetUtcNow();
-        for (var attempt = 0; ; attempt++)
+        var fresh = new OutboundMessage
+        {
+            Channel = channel, ExternalId = externalId, UserId = userId ?? "", Template = template, Status = status, StatusRank = Rank(status),
+            ErrorCode = errorCode, CreatedAt = clock.GetUtcNow(), UpdatedAt = clock.GetUtcNow(),
+        };
+        // A send is nearly always recorded before its first report: one insert. A report (or a send whose report came first) updates.
+        if (!string.IsNullOrEmpty(userId) && await TryInsertAsync(fresh, ct)) return (userId, true);
+        for (var attempt = 0; attempt < 2; attempt++)
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);
             var row = db.Outbound.Where(m => m.Channel == channel && m.ExternalId == externalId);
             // Both updates are conditional in the database itself, so concurrent reports cannot downgrade each other.
-            var changed = await row.Where(m => m.StatusRank < rank).ExecuteUpdateAsync(m => m
+            var changed = await row.Where(m => m.StatusRank < fresh.StatusRank).ExecuteUpdateAsync(m => m
                 .SetProperty(x => x.Status, status)
-                .SetProperty(x => x.StatusRank, rank)
+                .SetProperty(x => x.StatusRank, fresh.StatusRank)
                 .SetProperty(x => x.ErrorCode, errorCode)
-                .SetProperty(x => x.UpdatedAt, now), ct) > 0;
+                .SetProperty(x => x.UpdatedAt, fresh.UpdatedAt), ct) > 0;
             if (!string.IsNullOrEmpty(userId))
             {
                 await row.Where(m => m.UserId == "").ExecuteUpdateAsync(m => m
@@ -47,30 +52,28 @@ public sealed class DeliveryLog(IDbContextFactory<BotDbContext> dbFactory, TimeP
             if (known is not null)
             {
                 // The outbox row sent as this message follows (delivered, read, undelivered).
-                if (changed) await Outbox.OutboxStore.ApplyDeliveryAsync(db, channel, externalId, status, errorCode, now, ct);
+                if (changed) await Outbox.OutboxStore.ApplyDeliveryAsync(db, channel, externalId, status, errorCode, fresh.UpdatedAt, ct);
                 return (known, changed);
             }
-            db.Outbound.Add(new OutboundMessage
-            {
-                Channel = channel,
-                ExternalId = externalId,
-                UserId = userId ?? "",
-                Template = template,
-                Status = status,
-                StatusRank = rank,
-                ErrorCode = errorCode,
-                CreatedAt = now,
-                UpdatedAt = now,
-            });
-            try
-            {
-                await db.SaveChangesAsync(ct);
-                return (userId ?? "", true);
-            }
-            catch (DbUpdateException) when (attempt == 0)
-            {
-                // The other report of the same message created the row first: apply ours to it.
-            }
+            // The other report of the same message may create the row first: then apply ours to it.
+            if (await TryInsertAsync(fresh, ct)) return (fresh.UserId, true);
+        }
+        throw new InvalidOperationException($"The {channel} message could not be recorded.");
+    }
+
+    private async Task<bool> TryInsertAsync(OutboundMessage message, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        db.Outbound.Add(message);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return true;
+        }
+        catch (DbUpdateException)
+        {
+            message.Id = 0; // unique (channel, message id): recorded already
+            return false;
         }
     }
 

@@ -31,8 +31,11 @@ public sealed class SendPacing(TimeProvider clock) : IDisposable
 
     public static TokenBucketRateLimiterOptions BucketOptions(double perSecond, int burst)
     {
-        // Whole tokens per period: n/s becomes n tokens a second; below 1/s, one token every 1/n seconds.
-        var (tokens, period) = perSecond >= 1 ? ((int)perSecond, TimeSpan.FromSeconds(1)) : (1, TimeSpan.FromSeconds(1 / Math.Max(0.01, perSecond)));
+        // Refilled in small steps (about every 50 ms, whole tokens), not once a second: a once-a-second refill lets a
+        // full bucket and the next refill go out back to back, twice the rate for a moment, which a provider counting
+        // over a short window answers with 429. Below 1/s: one token every 1/n seconds.
+        var tokens = Step(perSecond);
+        var period = TimeSpan.FromSeconds(tokens / Math.Max(0.01, perSecond));
         return new TokenBucketRateLimiterOptions
         {
             TokenLimit = Math.Max(1, burst),
@@ -42,6 +45,29 @@ public sealed class SendPacing(TimeProvider clock) : IDisposable
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
             AutoReplenishment = true,
         };
+    }
+
+    /// <summary>
+    /// The burst a provider-wide limiter allows: a quarter of a second's worth, and at least a reply of three messages
+    /// (never more than a second's worth). A provider tolerating about a second's worth at once then keeps most of it in
+    /// reserve for requests that arrive bunched up (a pause on the way), instead of answering them with 429.
+    /// </summary>
+    public static int ProviderBurst(double perSecond) =>
+        Math.Max(Step(perSecond), Math.Max(Math.Min(3, (int)Math.Ceiling(perSecond)), (int)(perSecond / 4)));
+
+    /// <summary>Tokens added per refill: about 50 ms worth, at least one.</summary>
+    private static int Step(double perSecond) => Math.Max(1, (int)Math.Round(perSecond * 0.05));
+
+    /// <summary>
+    /// Runs an outbox send's hook (it commits "sending") and then waits for a token of <paramref name="spacing"/>, a
+    /// second limiter of the same rate: the hook runs after the rate's token was taken, so sends that all waited for
+    /// one slow commit would otherwise leave together, faster than the provider allows for that moment.
+    /// </summary>
+    public static async Task BeforeAttemptAsync(Func<CancellationToken, Task>? beforeAttempt, RateLimiter spacing, CancellationToken ct)
+    {
+        if (beforeAttempt is null) return;
+        await beforeAttempt(ct);
+        using var spaced = await spacing.AcquireAsync(1, ct);
     }
 
     /// <summary>Holds every send for <paramref name="wait"/> (a longer pause already running is kept).</summary>

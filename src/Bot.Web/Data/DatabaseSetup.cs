@@ -24,7 +24,7 @@ public static class DatabaseSetup
         else
         {
             var cs = SqliteConnectionString(configuration, db, contentRoot);
-            services.AddDbContextFactory<SqliteBotDbContext>(o => o.UseSqlite(cs));
+            services.AddDbContextFactory<SqliteBotDbContext>(o => o.UseSqlite(cs).AddInterceptors(SqliteBusyTimeout.Instance));
             services.AddSingleton<IDbContextFactory<BotDbContext>, ContextFactory<SqliteBotDbContext>>();
         }
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<BotDbContext>>().CreateDbContext());
@@ -69,5 +69,32 @@ public static class DatabaseSetup
         where TImpl : BotDbContext
     {
         public BotDbContext CreateDbContext() => inner.CreateDbContext();
+    }
+}
+
+/// <summary>
+/// Lets SQLite itself wait for the write lock (PRAGMA busy_timeout: it retries within a millisecond or two) instead of
+/// Microsoft.Data.Sqlite's own retry, which sleeps 150 ms each time: concurrent writers (turns, the outbox) then queue
+/// up in order instead of stalling.
+/// </summary>
+public sealed class SqliteBusyTimeout : Microsoft.EntityFrameworkCore.Diagnostics.DbConnectionInterceptor
+{
+    public static readonly SqliteBusyTimeout Instance = new();
+
+    public override void ConnectionOpened(System.Data.Common.DbConnection connection, Microsoft.EntityFrameworkCore.Diagnostics.ConnectionEndEventData eventData) =>
+        Apply(connection);
+
+    public override Task ConnectionOpenedAsync(System.Data.Common.DbConnection connection, Microsoft.EntityFrameworkCore.Diagnostics.ConnectionEndEventData eventData,
+        CancellationToken cancellationToken = default)
+    {
+        Apply(connection);
+        return Task.CompletedTask;
+    }
+
+    private static void Apply(System.Data.Common.DbConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA busy_timeout = 30000;";
+        command.ExecuteNonQuery();
     }
 }

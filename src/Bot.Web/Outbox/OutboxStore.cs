@@ -9,9 +9,10 @@ namespace Bot.Web.Outbox;
 /// one PostgreSQL database exactly one works on a row at a time: claims with a lease (PostgreSQL: <c>FOR UPDATE SKIP
 /// LOCKED</c>), "sending" committed just before the channel is called, results, lease renewal, cancellation.
 /// </summary>
-public sealed class OutboxStore(IDbContextFactory<BotDbContext> dbFactory, IOptions<OutboxOptions> options, TimeProvider clock)
+public sealed class OutboxStore(IDbContextFactory<BotDbContext> dbFactory, IOptions<OutboxOptions> options, TimeProvider clock) : IAsyncDisposable
 {
     private static readonly OutboxStatus[] Claimable = [OutboxStatus.Pending, OutboxStatus.Retrying];
+    private readonly GroupCommit _writes = new(dbFactory);
 
     /// <summary>This process: the owner written into the rows it claims.</summary>
     public string InstanceId { get; } = $"{Environment.ProcessId}-{Guid.NewGuid():N}";
@@ -55,8 +56,7 @@ public sealed class OutboxStore(IDbContextFactory<BotDbContext> dbFactory, IOpti
     {
         var now = clock.GetUtcNow();
         var until = now + Lease;
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var updated = await db.Outbox
+        var updated = await _writes.RunAsync((db, c) => db.Outbox
             .Where(o => o.Id == row.Id && o.ClaimedBy == InstanceId
                 && (o.Status == OutboxStatus.Pending || o.Status == OutboxStatus.Retrying || o.Status == OutboxStatus.Sending))
             .ExecuteUpdateAsync(o => o
@@ -64,7 +64,7 @@ public sealed class OutboxStore(IDbContextFactory<BotDbContext> dbFactory, IOpti
                 .SetProperty(x => x.Attempts, x => x.Attempts + 1)
                 .SetProperty(x => x.SendingAt, now)
                 .SetProperty(x => x.ClaimedUntil, until)
-                .SetProperty(x => x.UpdatedAt, now), ct);
+                .SetProperty(x => x.UpdatedAt, now), c), ct);
         if (updated == 0) throw new OutboxRowLostException(row.Id);
         row.Status = OutboxStatus.Sending;
         row.Attempts++;
@@ -77,26 +77,31 @@ public sealed class OutboxStore(IDbContextFactory<BotDbContext> dbFactory, IOpti
         if (outcome is SendOutcome.Lost) return;
         var now = clock.GetUtcNow();
         var (status, error, next, claimedUntil) = Next(row, outcome, canResolve, now);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
         var sent = outcome as SendOutcome.Sent;
         var providerId = sent?.ProviderMessageId ?? row.ProviderMessageId;
         var sentAt = sent is not null ? now : row.SentAt;
-        await db.Outbox.Where(o => o.Id == row.Id && o.ClaimedBy == InstanceId).ExecuteUpdateAsync(o => o
-            .SetProperty(x => x.Status, status)
-            .SetProperty(x => x.Error, error)
-            .SetProperty(x => x.NextAttemptAt, next)
-            .SetProperty(x => x.ClaimedBy, (string?)null)
-            .SetProperty(x => x.ClaimedUntil, claimedUntil)
-            .SetProperty(x => x.ProviderMessageId, providerId)
-            .SetProperty(x => x.SentAt, sentAt)
-            .SetProperty(x => x.UpdatedAt, now), ct);
-        if (sent is not null && providerId is not null)
+        await _writes.RunAsync(async (db, c) =>
         {
-            // A delivery report may have come before this row knew its message id: apply it now.
-            var reported = await db.Outbound.AsNoTracking().Where(m => m.Channel == row.Channel && m.ExternalId == providerId)
-                .Select(m => new { m.Status, m.ErrorCode }).FirstOrDefaultAsync(ct);
-            if (reported is not null) await ApplyDeliveryAsync(db, row.Channel, providerId, reported.Status, reported.ErrorCode, now, ct);
-        }
+            var updated = await db.Outbox.Where(o => o.Id == row.Id && o.ClaimedBy == InstanceId).ExecuteUpdateAsync(o => o
+                .SetProperty(x => x.Status, status)
+                .SetProperty(x => x.Error, error)
+                .SetProperty(x => x.NextAttemptAt, next)
+                .SetProperty(x => x.ClaimedBy, (string?)null)
+                .SetProperty(x => x.ClaimedUntil, claimedUntil)
+                .SetProperty(x => x.ProviderMessageId, providerId)
+                .SetProperty(x => x.SentAt, sentAt)
+                .SetProperty(x => x.UpdatedAt, now), c);
+            // A delivery report may have come before this row knew its message id: applied in the same transaction.
+            if (updated > 0 && sent is not null && providerId is not null) await ApplyReportedAsync(db, row.Channel, providerId, now, c);
+            return updated;
+        }, ct);
+    }
+
+    private static async Task ApplyReportedAsync(BotDbContext db, string channel, string providerId, DateTimeOffset now, CancellationToken ct)
+    {
+        var reported = await db.Outbound.AsNoTracking().Where(m => m.Channel == channel && m.ExternalId == providerId)
+            .Select(m => new { m.Status, m.ErrorCode }).FirstOrDefaultAsync(ct);
+        if (reported is not null) await ApplyDeliveryAsync(db, channel, providerId, reported.Status, reported.ErrorCode, now, ct);
     }
 
     private (OutboxStatus Status, string? Error, DateTimeOffset Next, DateTimeOffset? ClaimedUntil) Next(
@@ -127,11 +132,11 @@ public sealed class OutboxStore(IDbContextFactory<BotDbContext> dbFactory, IOpti
     {
         if (ids.Count == 0) return;
         var until = clock.GetUtcNow() + Lease;
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
         foreach (var chunk in ids.Chunk(500))
         {
-            await db.Outbox.Where(o => chunk.Contains(o.Id) && o.ClaimedBy == InstanceId)
-                .ExecuteUpdateAsync(o => o.SetProperty(x => x.ClaimedUntil, until), ct);
+            // Through the same commits as the sends' updates: this instance never locks its own rows in two orders at once.
+            await _writes.RunAsync((db, c) => db.Outbox.Where(o => chunk.Contains(o.Id) && o.ClaimedBy == InstanceId)
+                .ExecuteUpdateAsync(o => o.SetProperty(x => x.ClaimedUntil, until), c), ct);
         }
     }
 
@@ -151,9 +156,9 @@ public sealed class OutboxStore(IDbContextFactory<BotDbContext> dbFactory, IOpti
     public async Task<int> CancelAsync(string kind, long referenceId, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Outbox.Where(o => o.Kind == kind && o.ReferenceId == referenceId && (o.Status == OutboxStatus.Pending || o.Status == OutboxStatus.Retrying))
-            .ExecuteUpdateAsync(o => o.SetProperty(x => x.Status, OutboxStatus.Cancelled).SetProperty(x => x.UpdatedAt, now), ct);
+        return await _writes.RunAsync((db, c) => db.Outbox
+            .Where(o => o.Kind == kind && o.ReferenceId == referenceId && (o.Status == OutboxStatus.Pending || o.Status == OutboxStatus.Retrying))
+            .ExecuteUpdateAsync(o => o.SetProperty(x => x.Status, OutboxStatus.Cancelled).SetProperty(x => x.UpdatedAt, now), c), ct);
     }
 
     /// <summary>Progress of the broadcasts <paramref name="referenceIds"/> of <paramref name="kind"/> (absent: no rows yet).</summary>
@@ -214,4 +219,6 @@ public sealed class OutboxStore(IDbContextFactory<BotDbContext> dbFactory, IOpti
     }
 
     private static string Cut(string value) => value.Length <= 64 ? value : value[..64];
+
+    public ValueTask DisposeAsync() => _writes.DisposeAsync();
 }

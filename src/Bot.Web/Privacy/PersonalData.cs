@@ -18,8 +18,11 @@ public sealed class UserDirectory(
     IOptions<SecurityOptions> security,
     TimeProvider clock) : IDisposable
 {
+    /// <summary>The Data Protection purpose addresses are encrypted under (a bulk import must use the same).</summary>
+    public const string AddressPurpose = "Bot.ChannelAddress.v1";
+
     private const string PseudonymSecretName = "pseudonym-key";
-    private readonly IDataProtector _addresses = dataProtection.CreateProtector("Bot.ChannelAddress.v1");
+    private readonly IDataProtector _addresses = dataProtection.CreateProtector(AddressPurpose);
     private readonly IDataProtector _secrets = dataProtection.CreateProtector("Bot.AppSecret.v1");
     private readonly SemaphoreSlim _keyLock = new(1, 1);
     private byte[]? _key;

@@ -1,4 +1,3 @@
-using Bot.Tests.Infrastructure;
 using Bot.Tests.Outbox;
 using Bot.Web.Announcements;
 using Bot.Web.Privacy;
@@ -8,37 +7,26 @@ using Xunit;
 namespace Bot.Tests.Announcements;
 
 /// <summary>Open courses in what users read: the knowledge base's list of courses and the eligibility dialog (web chat, real HTTP).</summary>
-public sealed class CourseConversationTests : IAsyncLifetime
+public sealed class CourseConversationTests : OutboxTestHost
 {
-    private readonly TempFolder _data = new();
-    private BotHost _host = null!;
-
-    public async Task InitializeAsync() => _host = await BotHost.StartSqliteAsync(_data.Path);
-
-    public async Task DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        _data.Dispose();
-    }
-
     private async Task<string> Text(string user, string? text = null, string? value = null) =>
-        string.Join("\n", (await _host.SayAsync(user, text, value)).Select(r => r.Text));
+        string.Join("\n", (await Host.SayAsync(user, text, value)).Select(r => r.Text));
 
     /// <summary>Through the welcome with consent, in Turkish, without a centre.</summary>
     private async Task WelcomedAsync(string user)
     {
-        await _host.SayAsync(user, "merhaba");
-        await _host.SayAsync(user, "evet");
-        await _host.SayAsync(user, "1");
-        await _host.SayAsync(user, "geç");
+        await Host.SayAsync(user, "merhaba");
+        await Host.SayAsync(user, "evet");
+        await Host.SayAsync(user, "1");
+        await Host.SayAsync(user, "geç");
     }
 
     [Fact]
     public async Task The_list_of_upcoming_courses_shows_the_open_ones_and_not_the_closed()
     {
-        await _host.CourseAsync();
-        await _host.CourseAsync(c => c.TitleTr = "Türkçe A1", centre: "kilis");
-        await _host.CourseAsync(c =>
+        await Host.CourseAsync();
+        await Host.CourseAsync(c => c.TitleTr = "Türkçe A1", centre: "kilis");
+        await Host.CourseAsync(c =>
         {
             c.TitleTr = "Kapanmış kurs";
             c.StartDate = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(-30));
@@ -56,14 +44,14 @@ public sealed class CourseConversationTests : IAsyncLifetime
     [Fact]
     public async Task The_eligibility_dialog_lists_the_open_courses_that_fit_with_schedule_and_stipend_and_remembers_the_answers_with_consent()
     {
-        await _host.CourseAsync(c => c.LegalStatuses = [LegalStatuses.TemporaryProtection]);
-        await _host.CourseAsync(c =>
+        await Host.CourseAsync(c => c.LegalStatuses = [LegalStatuses.TemporaryProtection]);
+        await Host.CourseAsync(c =>
         {
             c.TitleTr = "Kadınlar için girişimcilik";
             c.Gender = CourseGenders.Women;
             c.HasStipend = false;
         });
-        await _host.CourseAsync(c =>
+        await Host.CourseAsync(c =>
         {
             c.TitleTr = "Vatandaşlar için kurs";
             c.LegalStatuses = [LegalStatuses.Citizen];
@@ -84,8 +72,8 @@ public sealed class CourseConversationTests : IAsyncLifetime
         Assert.Contains("💰 Harçlık yok", result, StringComparison.Ordinal);
         Assert.DoesNotContain("Vatandaşlar için kurs", result, StringComparison.Ordinal);
 
-        var userId = await _host.Services.GetRequiredService<UserDirectory>().IdOfAsync("webchat", "fit-user");
-        var contact = (await _host.Services.GetRequiredService<UserDirectory>().ContactAsync(userId))!;
+        var userId = await Host.Services.GetRequiredService<UserDirectory>().IdOfAsync("webchat", "fit-user");
+        var contact = (await Host.Services.GetRequiredService<UserDirectory>().ContactAsync(userId))!;
         Assert.Equal((LegalStatuses.TemporaryProtection, DateTimeOffset.UtcNow.Year - 30), (contact.LegalStatus, contact.BirthYear));
         await Text("fit-user", "hayır"); // no subscription offer
         var myData = await Text("fit-user", value: "menu:my-data");
@@ -95,15 +83,15 @@ public sealed class CourseConversationTests : IAsyncLifetime
     [Fact]
     public async Task When_open_courses_do_not_fit_the_dialog_says_so_and_gives_the_general_rules_and_nothing_is_kept_without_consent()
     {
-        await _host.CourseAsync(c =>
+        await Host.CourseAsync(c =>
         {
             c.LegalStatuses = [LegalStatuses.TemporaryProtection];
             c.MaxAge = 29;
         });
-        await _host.SayAsync("no-fit", "merhaba");
-        await _host.SayAsync("no-fit", "hayır"); // no consent
-        await _host.SayAsync("no-fit", "1");
-        await _host.SayAsync("no-fit", "geç");
+        await Host.SayAsync("no-fit", "merhaba");
+        await Host.SayAsync("no-fit", "hayır"); // no consent
+        await Host.SayAsync("no-fit", "1");
+        await Host.SayAsync("no-fit", "geç");
 
         await Text("no-fit", value: "menu:eligibility");
         await Text("no-fit", "kimlik");
@@ -113,8 +101,8 @@ public sealed class CourseConversationTests : IAsyncLifetime
         Assert.Contains("Şu anda açık kurslar var ama verdiğiniz bilgilere uygun olanı yok.", result, StringComparison.Ordinal);
         Assert.Contains("Toplum merkezlerinin meslek kursları", result, StringComparison.Ordinal); // the general rules
         Assert.DoesNotContain("Dikiş ve nakış kursu", result, StringComparison.Ordinal);
-        var userId = await _host.Services.GetRequiredService<UserDirectory>().IdOfAsync("webchat", "no-fit");
-        var contact = (await _host.Services.GetRequiredService<UserDirectory>().ContactAsync(userId))!;
+        var userId = await Host.Services.GetRequiredService<UserDirectory>().IdOfAsync("webchat", "no-fit");
+        var contact = (await Host.Services.GetRequiredService<UserDirectory>().ContactAsync(userId))!;
         Assert.Equal((null, null), (contact.LegalStatus, contact.BirthYear));
     }
 }

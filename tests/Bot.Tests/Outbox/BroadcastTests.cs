@@ -13,8 +13,8 @@ public sealed class BroadcastTests : OutboxTestHost
     [Fact]
     public async Task Every_subscriber_gets_the_announcement_once_in_their_language_and_whatsapp_outside_the_window_gets_the_template()
     {
-        await TelegramSubscriberAsync(7001, language: "tr");
-        await TelegramSubscriberAsync(7002, language: "ar");
+        await TelegramSubscriberAsync(71234567, language: "tr");
+        await TelegramSubscriberAsync(71234568, language: "ar");
         await WhatsAppSubscriberAsync("+905320000001", language: "tr", lastWrote: TimeSpan.FromHours(1));
         await WhatsAppSubscriberAsync("+905320000002", language: "ar", lastWrote: TimeSpan.FromDays(3));
         var course = await CourseAsync();
@@ -25,11 +25,11 @@ public sealed class BroadcastTests : OutboxTestHost
         Assert.Equal(4, rows.Count);
         Assert.All(rows, r => Assert.Equal(OutboxStatus.Sent, r.Status));
         Assert.All(rows, r => Assert.NotNull(r.ProviderMessageId));
-        var turkish = Assert.Single(Telegram.Sent("sendMessage", 7001)).GetProperty("text").GetString()!;
+        var turkish = Assert.Single(Telegram.Sent("sendMessage", 71234567)).GetProperty("text").GetString()!;
         Assert.Contains("Dikiş ve nakış kursu", turkish, StringComparison.Ordinal);
         Assert.Contains("Harçlık: 150 TL (devam edilen her gün için)", turkish, StringComparison.Ordinal);
         Assert.Contains("Pzt, Çar 10:00-13:00", turkish, StringComparison.Ordinal);
-        var arabic = Assert.Single(Telegram.Sent("sendMessage", 7002)).GetProperty("text").GetString()!;
+        var arabic = Assert.Single(Telegram.Sent("sendMessage", 71234568)).GetProperty("text").GetString()!;
         Assert.Contains("دورة الخياطة والتطريز", arabic, StringComparison.Ordinal);
 
         // Inside the 24-hour window: the text itself. Outside: the approved Arabic template with the course's variables.
@@ -40,5 +40,10 @@ public sealed class BroadcastTests : OutboxTestHost
         var variables = JsonSerializer.Deserialize<Dictionary<string, string>>(template.Fields["ContentVariables"])!;
         Assert.Equal("دورة الخياطة والتطريز", variables["1"]);
         Assert.Equal(course.ApplicationDeadline.ToString("dd.MM.yyyy", System.Globalization.CultureInfo.InvariantCulture), variables["4"]);
+
+        // Nothing personal and no message text in the logs at Information and above.
+        var logged = Logs.Entries.Where(e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Information).Select(e => e.Message).ToList();
+        Assert.DoesNotContain(logged, m => m.Contains("905320000001", StringComparison.Ordinal) || m.Contains("71234567", StringComparison.Ordinal)
+            || m.Contains("Dikiş", StringComparison.Ordinal) || m.Contains("الخياطة", StringComparison.Ordinal));
     }
 }

@@ -24,6 +24,7 @@ public sealed partial class OutboxPostgresTests(PostgresServer server) : OutboxT
         settings["Telegram:MessagesPerSecond"] = "200";
         settings["Twilio:MessagesPerSecond"] = "100";
         settings["Outbox:BatchSize"] = "40";
+        settings["Outbox:LeaseSeconds"] = "30"; // nothing here should be taken over: no lease may run out on a busy machine
         return settings;
     }
 

@@ -14,6 +14,7 @@ namespace Bot.Web.Channels.Telegram;
 public sealed class TelegramSender : IDisposable
 {
     private readonly TokenBucketRateLimiter _global;
+    private readonly TokenBucketRateLimiter _spacing;
     private readonly PartitionedRateLimiter<long> _perChat;
     private readonly UserDirectory _users;
     private readonly TelegramOptions _options;
@@ -26,7 +27,8 @@ public sealed class TelegramSender : IDisposable
         _options = options.Value;
         _logger = logger;
         _pacing = new SendPacing(clock);
-        _global = _pacing.Rate(_options.MessagesPerSecond, _options.MessagesPerSecond);
+        _global = _pacing.Rate(_options.MessagesPerSecond, SendPacing.ProviderBurst(_options.MessagesPerSecond));
+        _spacing = _pacing.Rate(_options.MessagesPerSecond, SendPacing.ProviderBurst(_options.MessagesPerSecond));
         _perChat = PartitionedRateLimiter.Create<long, long>(chat => RateLimitPartition.GetTokenBucketLimiter(chat,
             _ => SendPacing.BucketOptions(_options.PerChatMessagesPerSecond, _options.PerChatBurst)));
     }
@@ -50,7 +52,7 @@ public sealed class TelegramSender : IDisposable
             {
                 try
                 {
-                    if (beforeAttempt is not null) await beforeAttempt(ct);
+                    await SendPacing.BeforeAttemptAsync(beforeAttempt, _spacing, ct);
                     var result = await call(ct);
                     Operations.BotMetrics.MessageSent(TelegramAdapter.ChannelId);
                     return result;

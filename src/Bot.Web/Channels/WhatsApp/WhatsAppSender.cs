@@ -33,6 +33,7 @@ public sealed class WhatsAppSender : IDisposable
     private readonly ILogger<WhatsAppSender> _logger;
     private readonly SendPacing _pacing;
     private readonly TokenBucketRateLimiter _rate;
+    private readonly TokenBucketRateLimiter _spacing;
     private int _slowDowns;
 
     public WhatsAppSender(ITwilioRestClient client, IOptions<TwilioOptions> options, UserDirectory users, DeliveryLog deliveries,
@@ -44,7 +45,8 @@ public sealed class WhatsAppSender : IDisposable
         _deliveries = deliveries;
         _logger = logger;
         _pacing = new SendPacing(clock);
-        _rate = _pacing.Rate(_options.MessagesPerSecond, _options.MessagesPerSecond);
+        _rate = _pacing.Rate(_options.MessagesPerSecond, SendPacing.ProviderBurst(_options.MessagesPerSecond));
+        _spacing = _pacing.Rate(_options.MessagesPerSecond, SendPacing.ProviderBurst(_options.MessagesPerSecond));
     }
 
     /// <summary>The status callback URL every message carries (Twilio:PublicBaseUrl + /api/whatsapp/status).</summary>
@@ -72,7 +74,7 @@ public sealed class WhatsAppSender : IDisposable
             using var lease = await _rate.AcquireAsync(1, ct);
             try
             {
-                if (beforeAttempt is not null) await beforeAttempt(ct);
+                await SendPacing.BeforeAttemptAsync(beforeAttempt, _spacing, ct);
                 var sent = await MessageResource.CreateAsync(message, _client);
                 Interlocked.Exchange(ref _slowDowns, 0);
                 Operations.BotMetrics.MessageSent(WhatsAppAdapter.ChannelId);

@@ -42,35 +42,30 @@ public sealed class AnnouncementNewModel(AnnouncementService announcements, Cour
         return Page();
     }
 
-    public async Task<IActionResult> OnPostPreviewAsync(CancellationToken ct)
+    public Task<IActionResult> OnPostPreviewAsync(CancellationToken ct) => SubmitAsync((scope, input) => announcements.PreviewAsync(scope, input, ct), preview =>
     {
-        if (await LoadAsync(ct) is { } refusal) return refusal;
-        var input = ToInput();
-        if (input is null) return Page();
-        var result = await announcements.PreviewAsync(StaffScope.Of(User), input, ct);
-        if (Refused(result.Refusal, result.Errors) is { } refused) return refused;
-        Preview = result.Value;
+        Preview = preview;
         return Page();
-    }
+    }, ct);
 
-    public async Task<IActionResult> OnPostPublishAsync(CancellationToken ct)
+    public Task<IActionResult> OnPostPublishAsync(CancellationToken ct) => SubmitAsync((scope, input) => announcements.CreateAsync(scope, input, ct), created =>
     {
-        if (await LoadAsync(ct) is { } refusal) return refusal;
-        var input = ToInput();
-        if (input is null) return Page();
-        var result = await announcements.CreateAsync(StaffScope.Of(User), input, ct);
-        if (Refused(result.Refusal, result.Errors) is { } refused) return refused;
-        TempData["done"] = result.Value!.Status == AnnouncementStatus.Scheduled ? "announcements.scheduled" : "announcements.published";
-        return Redirect($"/staff/announcements/{result.Value.Id}");
-    }
+        TempData["done"] = created.Status == AnnouncementStatus.Scheduled ? "announcements.scheduled" : "announcements.published";
+        return Redirect($"/staff/announcements/{created.Id}");
+    }, ct);
 
     public string? Error(string field) => FormErrors.Of(ModelState, field);
 
-    private async Task<IActionResult?> LoadAsync(CancellationToken ct)
+    /// <summary>The posted form checked and handed to <paramref name="act"/>; its refusal shown (errors beside fields), or <paramref name="done"/>.</summary>
+    private async Task<IActionResult> SubmitAsync<T>(Func<StaffScope, AnnouncementInput, Task<Checked<T>>> act, Func<T, IActionResult> done, CancellationToken ct)
     {
         FormErrors.ReplaceBindingErrors(ModelState, text);
         Course = await catalog.GetAsync(StaffScope.Of(User), Input.CourseId, ct);
-        return Course is null ? NotFound() : null;
+        if (Course is null) return NotFound();
+        var input = ToInput();
+        if (input is null) return Page();
+        var result = await act(StaffScope.Of(User), input);
+        return Refused(result.Refusal, result.Errors) ?? done(result.Value!);
     }
 
     private IActionResult? Refused(Refusal refusal, IReadOnlyDictionary<string, string>? errors)

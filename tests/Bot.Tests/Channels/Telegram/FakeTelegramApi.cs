@@ -26,6 +26,18 @@ public sealed class FakeTelegramApi : IAsyncDisposable
     /// <summary>How long a method takes to answer (a slow API makes a long turn).</summary>
     public ConcurrentDictionary<string, TimeSpan> Delays { get; } = new();
 
+    /// <summary>Telegram's flood control: sendMessage beyond it is answered 429 (retry_after 1).</summary>
+    public Bot.Tests.Infrastructure.ProviderLimit? Limit { get; set; }
+
+    /// <summary>Keep every call's body (off in long benchmarks: only <see cref="Received"/> is kept).</summary>
+    public bool KeepCalls { get; set; } = true;
+
+    /// <summary>When the first and the latest accepted message arrived (Stopwatch timestamps).</summary>
+    public (long First, long Last) ReceivedTimes => (Interlocked.Read(ref _first), Interlocked.Read(ref _lastReceived));
+
+    private long _first;
+    private long _lastReceived;
+
     /// <summary>While closed, calls are recorded but not answered (a send in flight, e.g. when the app is killed).</summary>
     public Bot.Tests.Infrastructure.Gate Answers { get; } = new();
 
@@ -53,8 +65,12 @@ public sealed class FakeTelegramApi : IAsyncDisposable
         using var document = await JsonDocument.ParseAsync(request.Body);
         var body = document.RootElement.Clone();
         if (Delays.TryGetValue(method, out var delay)) await Task.Delay(delay);
-        Calls.Enqueue((method, body)); // recorded when answered
+        if (KeepCalls) Calls.Enqueue((method, body)); // recorded when answered
         if (token != Token) return Results.Json(new { ok = false, error_code = 401, description = "Unauthorized" }, statusCode: 401);
+        if (method == "sendMessage" && Limit?.TryTake() == false)
+        {
+            return Results.Json(new { ok = false, error_code = 429, description = "Too Many Requests: retry after 1", parameters = new { retry_after = 1 } }, statusCode: 429);
+        }
         if (Failures.TryGetValue(method, out var queue) && queue.TryDequeue(out var failure))
         {
             if (failure.Status != 0) return Results.Content(failure.Body, "application/json", statusCode: failure.Status);
@@ -94,7 +110,11 @@ public sealed class FakeTelegramApi : IAsyncDisposable
 
     private void Accept(string method, JsonElement body)
     {
-        if (method == "sendMessage" && body.TryGetProperty("chat_id", out var chat)) Received.Enqueue(chat.GetInt64());
+        if (method != "sendMessage" || !body.TryGetProperty("chat_id", out var chat)) return;
+        Received.Enqueue(chat.GetInt64());
+        var now = System.Diagnostics.Stopwatch.GetTimestamp();
+        Interlocked.CompareExchange(ref _first, now, 0);
+        Interlocked.Exchange(ref _lastReceived, now);
     }
 
     public IReadOnlyList<JsonElement> Sent(string method, long? chatId = null) =>

@@ -30,6 +30,9 @@ public sealed class FakeTwilioApi : IAsyncDisposable
     /// </summary>
     public ConcurrentQueue<bool> Drops { get; } = new();
 
+    /// <summary>The sender's rate at Twilio: a send beyond it is answered 429 (code 20429).</summary>
+    public ProviderLimit? Limit { get; set; }
+
     /// <summary>How long a send takes to answer (after the message is created: a slow answer leaves the sender waiting).</summary>
     public TimeSpan Delay { get; set; }
 
@@ -63,6 +66,10 @@ public sealed class FakeTwilioApi : IAsyncDisposable
         (int Status, int Code) failure = default;
         var form = await request.ReadFormAsync();
         var fields = form.ToDictionary(f => f.Key, f => f.Value.ToString());
+        if (Limit?.TryTake() == false)
+        {
+            return Results.Json(new { code = 20429, message = "Too Many Requests", status = 429 }, statusCode: 429);
+        }
         var dropped = Drops.TryDequeue(out var created);
         var failed = (dropped && !created) || (!dropped && Failures.TryDequeue(out failure));
         var sid = failed ? "" : "SM" + Interlocked.Increment(ref _next).ToString("x32", System.Globalization.CultureInfo.InvariantCulture);
