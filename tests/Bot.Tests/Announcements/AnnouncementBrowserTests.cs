@@ -51,7 +51,7 @@ public sealed class AnnouncementBrowserTests(Browser browser) : OutboxTestHost
         await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.Artifacts, "announcement-preview.png"), FullPage = true });
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Gönder / zamanla" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/staff/announcements/[0-9]+$"));
+        await page.WaitForURLAsync(new Regex("/staff/announcements/[0-9]+[?]done=published$"));
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Duyuru gönderiliyor.");
         await Telegram.WaitForAsync(api => api.Received.Count == 2);
         await Twilio.WaitForAsync(api => api.Delivered().Count == 1);

@@ -50,8 +50,7 @@ public sealed class AnnouncementNewModel(AnnouncementService announcements, Cour
 
     public Task<IActionResult> OnPostPublishAsync(CancellationToken ct) => SubmitAsync((scope, input) => announcements.CreateAsync(scope, input, ct), created =>
     {
-        TempData["done"] = created.Status == AnnouncementStatus.Scheduled ? "announcements.scheduled" : "announcements.published";
-        return Redirect($"/staff/announcements/{created.Id}");
+        return Redirect($"/staff/announcements/{created.Id}?done={(created.Status == AnnouncementStatus.Scheduled ? "scheduled" : "published")}");
     }, ct);
 
     public string? Error(string field) => FormErrors.Of(ModelState, field);
