@@ -20,6 +20,14 @@ public interface IInboundProcessor
 /// senders in parallel. Each row is marked handled and its payload cleared. Rows left pending by a crash are
 /// processed after the restart.
 /// </summary>
+/// <remarks>
+/// A stored update goes straight to its sender's queue in memory (no database round trip to find it again): a
+/// sender's queue is worked by one task at a time, at most <see cref="Parallelism"/> senders at once, and a new
+/// sender starts as soon as a slot is free — a slow turn holds up only its own sender. The database is the safety
+/// net: a poll finds rows no queue holds (left by a crash, by another instance that died, or not queued because too
+/// many were waiting in memory) and queues them. Each row is claimed with a conditional update before its turn, so of
+/// several instances sharing one database exactly one runs each update.
+/// </remarks>
 public sealed class ChannelInbox(
     IDbContextFactory<BotDbContext> dbFactory,
     IServiceProvider services,
@@ -29,11 +37,25 @@ public sealed class ChannelInbox(
     ILogger<ChannelInbox> logger) : BackgroundService
 {
     private const int MaxAttempts = 5;
-    private const int BatchSize = 100;
-    private const int Parallelism = 8;
+    private const int PollSize = 200;
+    /// <summary>Senders whose turns run at once: turns mostly wait (database, channel APIs), so more than the cores.</summary>
+    private const int Parallelism = 32;
+    /// <summary>Updates held in memory at most; beyond it they wait in the database for the poll (a flood cannot exhaust memory).</summary>
+    private const int MaxQueued = 10_000;
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(10); // far longer than any turn, even one paused by rate limits
+    /// <summary>A pending row this old that no queue holds was missed (not queued, or its instance died): the poll takes it.</summary>
+    private static readonly TimeSpan Orphaned = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan PollEvery = TimeSpan.FromSeconds(5);
     private readonly IDataProtector _protector = dataProtection.CreateProtector("Bot.Inbox.v1");
-    private readonly SemaphoreSlim _signal = new(0);
+    private readonly SemaphoreSlim _slots = new(Parallelism);
+    private readonly SemaphoreSlim _poll = new(0);
+    private readonly object _gate = new();
+    /// <summary>Per sender, the updates waiting in order; a sender is present while a task works its queue.</summary>
+    private readonly Dictionary<(string Channel, string Sender), Queue<InboundUpdate>> _senders = new();
+    /// <summary>Ids of the rows held in memory (queued or running), so that the poll does not queue them twice.</summary>
+    private readonly HashSet<long> _held = [];
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<Task> _running = [];
     private Dictionary<string, IInboundProcessor>? _processors;
 
     /// <summary>Stores an update; false when the same update was already received (a redelivery).</summary>
@@ -49,8 +71,7 @@ public sealed class ChannelInbox(
     public async Task<bool> AcceptAsync(string channel, string externalId, string sender, string payload, CancellationToken ct)
     {
         var allowed = limiter.TryAcquire(channel, sender);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        db.Inbound.Add(new InboundUpdate
+        var row = new InboundUpdate
         {
             Channel = channel,
             ExternalId = externalId,
@@ -59,16 +80,20 @@ public sealed class ChannelInbox(
             Status = allowed ? InboundStatus.Pending : InboundStatus.Dropped,
             ReceivedAt = clock.GetUtcNow(),
             HandledAt = allowed ? null : clock.GetUtcNow(),
-        });
-        try
+        };
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
-            await db.SaveChangesAsync(ct);
+            db.Inbound.Add(row);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException)
+            {
+                return false; // unique (channel, external id): already received
+            }
         }
-        catch (DbUpdateException)
-        {
-            return false; // unique (channel, external id): already received
-        }
-        if (allowed) _signal.Release();
+        if (allowed) Enqueue(row);
         else logger.LogInformation("A {Channel} sender is over the message rate limit: update dropped", channel);
         return true;
     }
@@ -76,58 +101,141 @@ public sealed class ChannelInbox(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _processors = services.GetServices<IInboundProcessor>().ToDictionary(p => p.Channel, StringComparer.Ordinal);
+        using var stop = stoppingToken.Register(_stopping.Cancel);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                while (await ProcessBatchAsync(stoppingToken) > 0)
-                {
-                }
-                await _signal.WaitAsync(TimeSpan.FromSeconds(5), stoppingToken);
+                await PollAsync(stoppingToken);
+                await _poll.WaitAsync(PollEvery, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                return;
+                break;
             }
             catch (Exception e)
             {
                 logger.LogError(e, "The inbox failed; retrying shortly");
-                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+                await Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None);
             }
         }
+        // Turns in flight finish (a turn cut short after its replies went out would be answered again after the restart).
+        Task[] running;
+        lock (_gate) running = [.. _running];
+        await Task.WhenAll(running);
     }
 
-    private async Task<int> ProcessBatchAsync(CancellationToken ct)
+    /// <summary>
+    /// Queues the rows no queue holds that are due: pending for a while (missed) or claimed by an instance whose lease
+    /// ran out (it crashed). Senders with an update being processed elsewhere wait, so that one sender's updates never
+    /// run out of order or at the same time.
+    /// </summary>
+    private async Task PollAsync(CancellationToken ct)
     {
-        List<InboundUpdate> batch;
         var now = clock.GetUtcNow();
+        var missedBefore = now - Orphaned;
+        List<InboundUpdate> due;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
-            // Due: pending, or claimed by an instance whose lease ran out (it crashed). Senders with an update being
-            // processed elsewhere wait, so that one sender's updates never run out of order or at the same time.
             var busy = db.Inbound.Where(b => b.Status == InboundStatus.Processing && b.LeaseUntil > now).Select(b => b.Sender);
-            batch = await db.Inbound.AsNoTracking()
-                .Where(u => (u.Status == InboundStatus.Pending || (u.Status == InboundStatus.Processing && u.LeaseUntil <= now))
+            due = await db.Inbound.AsNoTracking()
+                .Where(u => ((u.Status == InboundStatus.Pending && u.ReceivedAt <= missedBefore)
+                        || (u.Status == InboundStatus.Processing && u.LeaseUntil <= now))
                     && !busy.Contains(u.Sender))
-                .OrderBy(u => u.Id).Take(BatchSize).ToListAsync(ct);
+                .OrderBy(u => u.Id).Take(PollSize).ToListAsync(ct);
         }
-        var bySender = batch.GroupBy(u => (u.Channel, u.Sender)).Select(g => g.ToList()).ToList();
-        await Parallel.ForEachAsync(bySender, new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, async (rows, _) =>
+        var queued = 0;
+        foreach (var row in due)
         {
-            foreach (var row in rows)
-            {
-                // Stop between updates, never inside one: a turn cut short after its replies went out would be
-                // run (and answered) again after the restart.
-                if (ct.IsCancellationRequested) return;
-                if (!await ProcessRowAsync(row)) return; // keep this sender's order: retry from here next round
-            }
-        });
-        return ct.IsCancellationRequested ? 0 : batch.Count;
+            if (Enqueue(row)) queued++;
+        }
+        if (queued > 0) logger.LogInformation("Inbox: {Count} stored updates queued again (after a restart or a backlog)", queued);
+        if (due.Count == PollSize) _poll.Release(); // more may be waiting: look again at once
     }
 
+    /// <summary>Puts a row on its sender's queue, starting a task for the sender if none runs; false when not queued.</summary>
+    private bool Enqueue(InboundUpdate row)
+    {
+        lock (_gate)
+        {
+            if (_stopping.IsCancellationRequested || _held.Count >= MaxQueued || !_held.Add(row.Id)) return false;
+            var key = (row.Channel, row.Sender);
+            if (_senders.TryGetValue(key, out var queue))
+            {
+                queue.Enqueue(row);
+                return true;
+            }
+            queue = new Queue<InboundUpdate>();
+            queue.Enqueue(row);
+            _senders[key] = queue;
+            Task task = null!;
+            task = Task.Run(async () =>
+            {
+                await WorkSenderAsync(key, queue);
+                lock (_gate) _running.Remove(task);
+            });
+            _running.Add(task);
+            return true;
+        }
+    }
+
+    /// <summary>One sender's queue, in order, one update at a time, within the shared slots.</summary>
+    private async Task WorkSenderAsync((string Channel, string Sender) key, Queue<InboundUpdate> queue)
+    {
+        var stopped = false;
+        while (true)
+        {
+            InboundUpdate? row;
+            lock (_gate)
+            {
+                if (stopped || _stopping.IsCancellationRequested || !queue.TryDequeue(out row))
+                {
+                    // Done (or stopping: what is left stays pending in the database for the next start).
+                    foreach (var left in queue) _held.Remove(left.Id);
+                    _senders.Remove(key);
+                    return;
+                }
+            }
+            var handled = false;
+            try
+            {
+                await _slots.WaitAsync(CancellationToken.None);
+                try
+                {
+                    // Stop between updates, never inside one.
+                    if (!_stopping.IsCancellationRequested) handled = await ProcessRowAsync(row);
+                }
+                finally
+                {
+                    _slots.Release();
+                }
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "{Channel} update {Id} could not be recorded; the poll takes it again", row.Channel, row.Id);
+            }
+            finally
+            {
+                lock (_gate) _held.Remove(row.Id);
+            }
+            // Not finished (to be retried, or an earlier update of this sender is waiting or running elsewhere): keep
+            // this sender's order — the rest of its queue waits in the database for the poll, which takes them in order.
+            if (!handled)
+            {
+                stopped = true;
+                _poll.Release();
+            }
+        }
+    }
+
+    /// <summary>Runs one row's turn; true when it is finished (handled, or failed for good, or by another instance).</summary>
     private async Task<bool> ProcessRowAsync(InboundUpdate row)
     {
-        if (!await ClaimAsync(row)) return false; // another instance has it: leave this sender to that instance
+        switch (await ClaimAsync(row))
+        {
+            case Claim.Finished: return true; // another instance ran it already
+            case Claim.Blocked: return false; // this sender has an earlier update waiting or running (maybe elsewhere)
+        }
         var handled = false;
         try
         {
@@ -156,24 +264,33 @@ public sealed class ChannelInbox(
         return done;
     }
 
+    private enum Claim { Taken, Finished, Blocked }
+
     /// <summary>
     /// Takes the row for this instance: a conditional update in the database, so of several instances sharing one
-    /// PostgreSQL database exactly one runs each update.
+    /// PostgreSQL database exactly one runs each update — and only once no earlier update of the same sender is still
+    /// waiting or running anywhere, so that a sender's updates run in order also when they reach different instances.
     /// </summary>
-    private async Task<bool> ClaimAsync(InboundUpdate row)
+    private async Task<Claim> ClaimAsync(InboundUpdate row)
     {
         var now = clock.GetUtcNow();
         var until = now + Lease;
         await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
         var claimed = await db.Inbound
-            .Where(u => u.Id == row.Id && (u.Status == InboundStatus.Pending || (u.Status == InboundStatus.Processing && u.LeaseUntil <= now)))
+            .Where(u => u.Id == row.Id && (u.Status == InboundStatus.Pending || (u.Status == InboundStatus.Processing && u.LeaseUntil <= now))
+                && !db.Inbound.Any(b => b.Channel == row.Channel && b.Sender == row.Sender && b.Id < row.Id
+                    && (b.Status == InboundStatus.Pending || b.Status == InboundStatus.Processing)))
             .ExecuteUpdateAsync(u => u.SetProperty(x => x.Status, InboundStatus.Processing).SetProperty(x => x.LeaseUntil, until), CancellationToken.None);
-        return claimed == 1;
+        if (claimed == 1) return Claim.Taken;
+        var status = await db.Inbound.Where(u => u.Id == row.Id).Select(u => (InboundStatus?)u.Status).FirstOrDefaultAsync(CancellationToken.None);
+        return status is InboundStatus.Pending or InboundStatus.Processing ? Claim.Blocked : Claim.Finished;
     }
 
     public override void Dispose()
     {
-        _signal.Dispose();
+        _slots.Dispose();
+        _poll.Dispose();
+        _stopping.Dispose();
         base.Dispose();
     }
 }

@@ -18,13 +18,13 @@ public static class DatabaseSetup
         if (db.Provider == DatabaseProvider.Postgres)
         {
             var cs = configuration.GetConnectionString("Bot") ?? "";
-            services.AddDbContextFactory<PostgresBotDbContext>(o => o.UseNpgsql(cs));
+            services.AddPooledDbContextFactory<PostgresBotDbContext>(o => o.UseNpgsql(cs));
             services.AddSingleton<IDbContextFactory<BotDbContext>, ContextFactory<PostgresBotDbContext>>();
         }
         else
         {
             var cs = SqliteConnectionString(configuration, db, contentRoot);
-            services.AddDbContextFactory<SqliteBotDbContext>(o => o.UseSqlite(cs).AddInterceptors(SqliteBusyTimeout.Instance));
+            services.AddPooledDbContextFactory<SqliteBotDbContext>(o => o.UseSqlite(cs).AddInterceptors(SqliteBusyTimeout.Instance, SqliteWriteGate.Instance));
             services.AddSingleton<IDbContextFactory<BotDbContext>, ContextFactory<SqliteBotDbContext>>();
         }
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<BotDbContext>>().CreateDbContext());

@@ -1,0 +1,227 @@
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using SQLitePCL;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace Bot.Web.Data;
+
+/// <summary>
+/// SQLite lets one connection write at a time. Left alone, the others wait inside <c>sqlite3_step</c> — SQLite's busy
+/// handler sleeps 1, 2, 5 … 100 ms between tries, blocking a thread-pool thread all the while — so under many concurrent
+/// turns the threads sleep, the pool starves and every request slows down. This interceptor queues writers in memory
+/// instead: a connection takes the process-wide gate (an async wait, no thread blocked) when it begins a transaction
+/// (Microsoft.Data.Sqlite begins them IMMEDIATE, taking the write lock at once) or before a writing statement outside
+/// one, and gives it back when that statement ends outside a transaction, or when its transaction commits or
+/// rolls back (SQLite says whether a transaction is open: <c>sqlite3_get_autocommit</c>).
+/// Reads never wait for it (WAL lets them run beside the writer). A writer that cannot get the gate within
+/// <see cref="MaxWait"/> (e.g. a flow that writes on a second connection while its first one holds the gate) goes on
+/// without it, to SQLite's own busy handling, as without this gate. One process per SQLite file (see the README), so a
+/// process-wide gate is the file's gate.
+/// </summary>
+public sealed class SqliteWriteGate : IDbCommandInterceptor, IDbTransactionInterceptor, IDbConnectionInterceptor
+{
+    public static readonly SqliteWriteGate Instance = new();
+    private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(5);
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    /// <summary>Connections holding the gate (and whether the hold ends with their transaction).</summary>
+    private readonly ConditionalWeakTable<DbConnection, Hold> _holds = [];
+
+    private sealed class Hold;
+
+    public static bool IsWrite(string sql)
+    {
+        var text = sql.AsSpan().TrimStart();
+        return !(text.StartsWith("SELECT", StringComparison.OrdinalIgnoreCase) || text.StartsWith("PRAGMA", StringComparison.OrdinalIgnoreCase));
+    }
+
+    private async ValueTask EnterAsync(DbCommand command, CancellationToken ct)
+    {
+        if (command.Connection is not { } connection || !IsWrite(command.CommandText)) return;
+        if (_holds.TryGetValue(connection, out _)) return;
+        if (!await _gate.WaitAsync(MaxWait, ct)) return;
+        _holds.AddOrUpdate(connection, new Hold());
+    }
+
+    private void Enter(DbCommand command)
+    {
+        if (command.Connection is not { } connection || !IsWrite(command.CommandText)) return;
+        if (_holds.TryGetValue(connection, out _)) return;
+        if (!_gate.Wait(MaxWait)) return;
+        _holds.AddOrUpdate(connection, new Hold());
+    }
+
+    /// <summary>
+    /// After a statement: the hold ends unless a transaction is open on the connection (SQLite's own answer, whoever
+    /// began it), which keeps the write lock until it ends.
+    /// </summary>
+    private void AfterStatement(DbCommand command)
+    {
+        if (command.Connection is SqliteConnection { Handle: { } handle } connection && _holds.TryGetValue(connection, out _)
+            && raw.sqlite3_get_autocommit(handle) != 0)
+        {
+            Exit(connection);
+        }
+    }
+
+    private void Exit(DbConnection? connection)
+    {
+        if (connection is not null && _holds.Remove(connection)) _gate.Release();
+    }
+
+    // Statements.
+    public async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
+        InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+    {
+        await EnterAsync(command, cancellationToken);
+        return result;
+    }
+
+    public InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
+    {
+        Enter(command);
+        return result;
+    }
+
+    public async ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData,
+        InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        await EnterAsync(command, cancellationToken);
+        return result;
+    }
+
+    public InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
+    {
+        Enter(command);
+        return result;
+    }
+
+    public async ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData,
+        InterceptionResult<object> result, CancellationToken cancellationToken = default)
+    {
+        await EnterAsync(command, cancellationToken);
+        return result;
+    }
+
+    public InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result)
+    {
+        Enter(command);
+        return result;
+    }
+
+    public ValueTask<int> NonQueryExecutedAsync(DbCommand command, CommandExecutedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        AfterStatement(command);
+        return ValueTask.FromResult(result);
+    }
+
+    public int NonQueryExecuted(DbCommand command, CommandExecutedEventData eventData, int result)
+    {
+        AfterStatement(command);
+        return result;
+    }
+
+    public ValueTask<object?> ScalarExecutedAsync(DbCommand command, CommandExecutedEventData eventData, object? result, CancellationToken cancellationToken = default)
+    {
+        AfterStatement(command);
+        return ValueTask.FromResult(result);
+    }
+
+    public object? ScalarExecuted(DbCommand command, CommandExecutedEventData eventData, object? result)
+    {
+        AfterStatement(command);
+        return result;
+    }
+
+    // A reader's statement runs until the reader is closed (INSERT … RETURNING from SaveChanges).
+    public InterceptionResult DataReaderClosing(DbCommand command, DataReaderClosingEventData eventData, InterceptionResult result)
+    {
+        AfterStatement(command);
+        return result;
+    }
+
+    public ValueTask<InterceptionResult> DataReaderClosingAsync(DbCommand command, DataReaderClosingEventData eventData, InterceptionResult result)
+    {
+        AfterStatement(command);
+        return ValueTask.FromResult(result);
+    }
+
+    public InterceptionResult DataReaderDisposing(DbCommand command, DataReaderDisposingEventData eventData, InterceptionResult result)
+    {
+        AfterStatement(command);
+        return result;
+    }
+
+    public void CommandFailed(DbCommand command, CommandErrorEventData eventData) => AfterStatement(command);
+
+    public Task CommandFailedAsync(DbCommand command, CommandErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        AfterStatement(command);
+        return Task.CompletedTask;
+    }
+
+    public void CommandCanceled(DbCommand command, CommandEndEventData eventData) => AfterStatement(command);
+
+    public Task CommandCanceledAsync(DbCommand command, CommandEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        AfterStatement(command);
+        return Task.CompletedTask;
+    }
+
+    // Transactions: Microsoft.Data.Sqlite begins them IMMEDIATE (the write lock at once), so the hold starts with them
+    // and ends with them.
+    public async ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(DbConnection connection, TransactionStartingEventData eventData,
+        InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default)
+    {
+        if (!_holds.TryGetValue(connection, out _) && await _gate.WaitAsync(MaxWait, cancellationToken)) _holds.AddOrUpdate(connection, new Hold());
+        return result;
+    }
+
+    public InterceptionResult<DbTransaction> TransactionStarting(DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result)
+    {
+        if (!_holds.TryGetValue(connection, out _) && _gate.Wait(MaxWait)) _holds.AddOrUpdate(connection, new Hold());
+        return result;
+    }
+
+    // The hold ends with the transaction (a committed SqliteTransaction has forgotten its connection).
+    private static DbConnection? ConnectionOf(DbTransaction transaction, TransactionEventData eventData) =>
+        transaction.Connection ?? eventData.Context?.Database.GetDbConnection();
+
+    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Exit(ConnectionOf(transaction, eventData));
+
+    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Exit(ConnectionOf(transaction, eventData));
+        return Task.CompletedTask;
+    }
+
+    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Exit(ConnectionOf(transaction, eventData));
+
+    public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Exit(ConnectionOf(transaction, eventData));
+        return Task.CompletedTask;
+    }
+
+    public void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData) => Exit(ConnectionOf(transaction, eventData));
+
+    public Task TransactionFailedAsync(DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Exit(ConnectionOf(transaction, eventData));
+        return Task.CompletedTask;
+    }
+
+    // A connection closed while holding (a transaction disposed without commit rolls back): give the gate back.
+    public InterceptionResult ConnectionClosing(DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
+    {
+        Exit(connection);
+        return result;
+    }
+
+    public ValueTask<InterceptionResult> ConnectionClosingAsync(DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
+    {
+        Exit(connection);
+        return ValueTask.FromResult(result);
+    }
+}
