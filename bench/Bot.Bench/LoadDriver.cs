@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Bot.Tests.Infrastructure;
 using Bot.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -21,7 +22,8 @@ namespace Bot.Bench;
 /// 127.0.0.1; N senders (half Telegram, half WhatsApp) each post a signed webhook with a question from the devset
 /// and wait for the bot's answer to reach the fake API (end to end), then send the next. Reports answered messages
 /// per second, latency percentiles, errors, CPU and memory per level. Bounded: each level runs a fixed time.
-/// <c>dotnet run -c Release --project bench/Bot.Bench -- load [seconds=20] [senders=1,10,100] [postgres-connection-string]</c>
+/// <c>dotnet run -c Release --project bench/Bot.Bench -- load [seconds=20] [senders=1,10,100] [postgres | postgres-connection-string]</c>;
+/// <c>… load soak [minutes] [messages/s] [postgres]</c> (see <see cref="SoakAsync"/>).
 /// </summary>
 public static class LoadDriver
 {
@@ -40,36 +42,16 @@ public static class LoadDriver
 
     public static async Task RunAsync(string[] args)
     {
+        if (args.Length > 0 && args[0] == "soak")
+        {
+            await SoakAsync(args[1..]);
+            return;
+        }
         var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 20;
         var levels = (args.Length > 1 ? args[1] : "1,10,100").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-        var postgres = args.Length > 2 ? args[2] : null;
+        await using var host = await LoadHost.StartAsync(args.Length > 2 ? args[2] : null);
+        var (app, client, postgres) = (host.App, host.Client, host.Postgres);
         var questions = Questions();
-
-        await using var fakes = await StartFakesAsync();
-        var data = Directory.CreateTempSubdirectory("bot-load-").FullName;
-        var settings = new Dictionary<string, string?>
-        {
-            ["Content:Root"] = FindRoot(),
-            ["Database:Provider"] = postgres is null ? "Sqlite" : "Postgres",
-            ["Database:DataFolder"] = data,
-            ["ConnectionStrings:Bot"] = postgres,
-            ["Telegram:BotToken"] = Token, ["Telegram:WebhookSecret"] = Secret, ["Telegram:ApiBaseUrl"] = fakes.Url,
-            ["Telegram:MessagesPerSecond"] = "1000", ["Telegram:PerChatMessagesPerSecond"] = "30", ["Telegram:PerChatBurst"] = "20",
-            ["Twilio:AccountSid"] = "AC0123456789abcdef0123456789abcdef", ["Twilio:AuthToken"] = AuthToken,
-            ["Twilio:WhatsAppFrom"] = "whatsapp:+14155238886", ["Twilio:PublicBaseUrl"] = PublicBase, ["Twilio:ApiBaseUrl"] = fakes.Url,
-            ["Twilio:MessagesPerSecond"] = "400",
-            ["RateLimits:MessagesPerSenderPerMinute"] = "100000", ["RateLimits:SenderBurst"] = "100000",
-            ["Logging:LogLevel:Default"] = "Warning",
-        };
-        var app = BotApplication.Build(["--urls=http://127.0.0.1:0", "--environment=Testing"], b =>
-        {
-            b.Configuration.AddInMemoryCollection(settings);
-            b.Logging.ClearProviders();
-        });
-        await BotApplication.PrepareAsync(app);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1000 }) { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };
 
         Console.WriteLine($"database: {(postgres is null ? "SQLite" : "PostgreSQL")}; {seconds} s per level; questions: {questions.Count}; {Environment.ProcessorCount} cores");
         Console.WriteLine("| senders | answered | msg/s | p50 ms | p95 ms | p99 ms | errors | CPU % (of all cores) | working set MiB |");
@@ -109,10 +91,126 @@ public static class LoadDriver
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {level} | {sorted.Length} | {sorted.Length / wall.TotalSeconds:0} | {P(sorted, 0.5):0.0} | {P(sorted, 0.95):0.0} | {P(sorted, 0.99):0.0} | {errors} | {cpu:0} | {process.WorkingSet64 / 1048576.0:0} |"));
         }
-        await app.StopAsync();
-        await app.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(data, recursive: true);
+    }
+
+    /// <summary>
+    /// The app in this process (Release, Testing environment) with the fake channel APIs, on SQLite in a temporary
+    /// folder, or on PostgreSQL: a connection string, or <c>postgres</c> for a private cluster started here.
+    /// </summary>
+    private sealed class LoadHost : IAsyncDisposable
+    {
+        private Fakes _fakes = null!;
+        private PostgresCluster? _cluster;
+        private string _data = "";
+
+        public WebApplication App { get; private set; } = null!;
+        public HttpClient Client { get; private set; } = null!;
+        public string? Postgres { get; private set; }
+
+        public static async Task<LoadHost> StartAsync(string? postgres)
+        {
+            var host = new LoadHost();
+            if (postgres == "postgres")
+            {
+                host._cluster = new PostgresCluster();
+                await host._cluster.StartAsync();
+                if (!PostgresCluster.Available) throw new InvalidOperationException("No PostgreSQL binaries on this machine.");
+                postgres = await host._cluster.CreateDatabaseAsync();
+            }
+            host.Postgres = postgres;
+            host._fakes = await StartFakesAsync();
+            host._data = Directory.CreateTempSubdirectory("bot-load-").FullName;
+            var settings = new Dictionary<string, string?>
+            {
+                ["Content:Root"] = FindRoot(),
+                ["Database:Provider"] = postgres is null ? "Sqlite" : "Postgres",
+                ["Database:DataFolder"] = host._data,
+                ["ConnectionStrings:Bot"] = postgres,
+                ["Telegram:BotToken"] = Token, ["Telegram:WebhookSecret"] = Secret, ["Telegram:ApiBaseUrl"] = host._fakes.Url,
+                ["Telegram:MessagesPerSecond"] = "1000", ["Telegram:PerChatMessagesPerSecond"] = "30", ["Telegram:PerChatBurst"] = "20",
+                ["Twilio:AccountSid"] = "AC0123456789abcdef0123456789abcdef", ["Twilio:AuthToken"] = AuthToken,
+                ["Twilio:WhatsAppFrom"] = "whatsapp:+14155238886", ["Twilio:PublicBaseUrl"] = PublicBase, ["Twilio:ApiBaseUrl"] = host._fakes.Url,
+                ["Twilio:MessagesPerSecond"] = "400",
+                ["RateLimits:MessagesPerSenderPerMinute"] = "100000", ["RateLimits:SenderBurst"] = "100000",
+                ["Logging:LogLevel:Default"] = "Warning",
+            };
+            if (postgres is null) settings.Remove("ConnectionStrings:Bot");
+            host.App = BotApplication.Build(["--urls=http://127.0.0.1:0", "--environment=Testing"], b =>
+            {
+                b.Configuration.AddInMemoryCollection(settings);
+                b.Logging.ClearProviders();
+            });
+            await BotApplication.PrepareAsync(host.App);
+            await host.App.StartAsync();
+            var address = host.App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            host.Client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1000 }) { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };
+            return host;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Client.Dispose();
+            await App.StopAsync();
+            await App.DisposeAsync();
+            await _fakes.DisposeAsync();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(_data, recursive: true);
+            if (_cluster is not null) await _cluster.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// Soak: <c>load soak [minutes=30] [messages/s=50] [postgres]</c>. 50 senders, each paced so that together they send
+    /// the given rate (a sender waits for its answer before the next); one line a minute with the answered rate, the
+    /// latency percentiles, errors, and the process's working set, managed heap, open handles and threads — flat lines
+    /// mean no leak.
+    /// </summary>
+    private static async Task SoakAsync(string[] args)
+    {
+        var minutes = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 30;
+        var rate = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 50;
+        const int senders = 50;
+        await using var host = await LoadHost.StartAsync(args.Length > 2 ? args[2] : null);
+        var questions = Questions();
+        Console.WriteLine($"soak: {(host.Postgres is null ? "SQLite" : "PostgreSQL")}; {minutes} min at {rate} msg/s; {senders} senders; {Environment.ProcessorCount} cores");
+        Console.WriteLine("| minute | answered | msg/s | p50 ms | p99 ms | errors | working set MiB | managed heap MiB | handles | threads |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
+        var latencies = new ConcurrentQueue<double>();
+        var errors = 0;
+        var clock = Stopwatch.StartNew();
+        var until = TimeSpan.FromMinutes(minutes);
+        var interval = TimeSpan.FromSeconds(senders / rate);
+        var load = Parallel.ForEachAsync(Enumerable.Range(0, senders), new ParallelOptions { MaxDegreeOfParallelism = senders }, async (id, _) =>
+        {
+            var random = new Random(id);
+            var next = clock.Elapsed + (interval * random.NextDouble());
+            for (var n = 0; clock.Elapsed < until; n++)
+            {
+                var wait = next - clock.Elapsed;
+                if (wait > TimeSpan.Zero) await Task.Delay(wait, CancellationToken.None);
+                next += interval;
+                try
+                {
+                    latencies.Enqueue(await AskAsync(host.Client, 10_000 + id, n, questions[random.Next(questions.Count)]));
+                }
+                catch (Exception e) when (e is TimeoutException or HttpRequestException or TaskCanceledException)
+                {
+                    Interlocked.Increment(ref errors);
+                }
+            }
+        });
+        for (var minute = 1; minute <= minutes; minute++)
+        {
+            var end = TimeSpan.FromMinutes(minute);
+            while (clock.Elapsed < end) await Task.Delay(200);
+            var taken = new List<double>();
+            while (latencies.TryDequeue(out var l)) taken.Add(l);
+            var sorted = taken.Order().ToArray();
+            using var process = Process.GetCurrentProcess();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {minute} | {sorted.Length} | {sorted.Length / 60.0:0.0} | {P(sorted, 0.5):0.0} | {P(sorted, 0.99):0.0} | {Interlocked.Exchange(ref errors, 0)} | {process.WorkingSet64 / 1048576.0:0} | {GC.GetTotalMemory(false) / 1048576.0:0} | {Directory.GetFiles("/proc/self/fd").Length} | {process.Threads.Count} |"));
+        }
+        await load;
     }
 
     /// <summary>Posts one message (Telegram for even senders, WhatsApp for odd) and waits until the bot's replies to it have arrived.</summary>
