@@ -15,12 +15,8 @@ namespace Bot.Tests.Hardening;
 /// with retry-after, connections dropped before the answer, one user's call hanging. Every user gets each reply of
 /// their conversation exactly once — the same replies a user gets when nothing fails — as the fake servers saw them.
 /// </summary>
-public sealed class ConversationFaultTests : OutboxTestHost
+public sealed class ConversationFaultTests : ChannelFaultHost
 {
-    private static readonly string[] TelegramScript = ["/start", "çalışma izni için hangi belgeler gerekiyor"];
-    private static readonly string[] WhatsAppScript = ["merhaba", "çalışma izni için hangi belgeler gerekiyor"];
-    private long _update = 700_000;
-    private int _sid = 700_000;
 
     [Fact]
     public async Task Telegram_5xx_429_and_dropped_answers_mid_conversation_lose_no_reply_and_send_none_twice()
@@ -133,49 +129,5 @@ public sealed class ConversationFaultTests : OutboxTestHost
         // The conversations at the same time: every reply exactly once.
         Assert.All(talkers, chat => Assert.Equal(expectedTelegram, Telegram.TextsTo(chat)));
         Assert.All(phones, phone => Assert.Equal(expectedWhatsApp, Twilio.Delivered(phone).Select(m => m.Body ?? "").ToList()));
-    }
-
-    /// <summary>The replies a Telegram user gets to the script when nothing fails.</summary>
-    private async Task<IReadOnlyList<string>> TelegramControlAsync(long chat)
-    {
-        await TelegramConversationAsync(chat, TelegramScript);
-        Assert.True(await Webhooks.WaitAsync(AllHandledAsync));
-        var expected = Telegram.TextsTo(chat);
-        Assert.True(expected.Count >= 3, $"the script made {expected.Count} replies");
-        return expected;
-    }
-
-    private async Task<IReadOnlyList<string>> WhatsAppControlAsync(string phone)
-    {
-        await WhatsAppConversationAsync(phone, WhatsAppScript);
-        Assert.True(await Webhooks.WaitAsync(AllHandledAsync));
-        var expected = Twilio.Delivered(phone).Select(m => m.Body ?? "").ToList();
-        Assert.True(expected.Count >= 2, $"the script made {expected.Count} replies");
-        return expected;
-    }
-
-    private async Task TelegramConversationAsync(long chat, IEnumerable<string> script)
-    {
-        foreach (var text in script) await TelegramSaysAsync(chat, text);
-    }
-
-    private async Task WhatsAppConversationAsync(string phone, IEnumerable<string> script)
-    {
-        foreach (var text in script) await WhatsAppSaysAsync(phone, text);
-    }
-
-    private async Task TelegramSaysAsync(long chat, string text) =>
-        Assert.Equal(HttpStatusCode.OK, await Webhooks.PostTelegramAsync(Host.Client, Webhooks.TelegramText(Interlocked.Increment(ref _update), chat, text)));
-
-    private async Task WhatsAppSaysAsync(string phone, string text) =>
-        Assert.Equal(HttpStatusCode.OK, await Webhooks.PostWhatsAppAsync(Host.Client, Webhooks.WhatsAppText(Webhooks.Sid(Interlocked.Increment(ref _sid)), phone, text)));
-
-    private void FailTelegram(int status, string body) =>
-        Telegram.Failures.GetOrAdd("sendMessage", _ => new ConcurrentQueue<(int, string)>()).Enqueue((status, body));
-
-    private async Task<bool> AllHandledAsync()
-    {
-        await using var db = await Db();
-        return await db.Inbound.AllAsync(u => u.Status == InboundStatus.Handled);
     }
 }
