@@ -18,6 +18,14 @@ public abstract class ChannelFaultHost : OutboxTestHost
     private long _update = 700_000;
     private int _sid = 700_000;
 
+    protected ChannelFaultHost()
+    {
+        // The faults a test injects land on whichever sends come next, several possibly on one message: room enough in
+        // the retry budget for all of them on one send, so that every failure here is one the product must survive.
+        Settings["Telegram:MaxSendAttempts"] = "8";
+        Settings["Twilio:MaxSendAttempts"] = "8";
+    }
+
     /// <summary>The replies a Telegram user gets to the script when nothing fails.</summary>
     protected async Task<IReadOnlyList<string>> TelegramControlAsync(long chat)
     {
