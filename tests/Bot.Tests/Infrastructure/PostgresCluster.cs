@@ -30,6 +30,18 @@ public sealed class PostgresCluster : IAsyncDisposable
             $"-D {_folder}/data -l {_folder}/log -w -t 60 -o \"-p {_port} -k {_folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200\" start");
     }
 
+    /// <summary>
+    /// Stops the server the way an operator's restart or a crash would: every connection is cut (<c>-m fast</c>, or
+    /// <c>-m immediate</c> when <paramref name="crash"/>). The cluster's files stay for <see cref="StartAgainAsync"/>.
+    /// </summary>
+    public Task StopAsync(bool crash = false) =>
+        RunPgAsync(Environment.UserName == "root", "pg_ctl", $"-D {_folder}/data -m {(crash ? "immediate" : "fast")} -w -t 60 stop");
+
+    /// <summary>Starts the stopped server again on the same port.</summary>
+    public Task StartAgainAsync() =>
+        RunPgAsync(Environment.UserName == "root", "pg_ctl",
+            $"-D {_folder}/data -l {_folder}/log -w -t 60 -o \"-p {_port} -k {_folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200\" start");
+
     /// <summary>A new, empty database on the server: its connection string.</summary>
     public async Task<string> CreateDatabaseAsync()
     {

@@ -54,7 +54,7 @@ public sealed class TelegramAdapter(
         {
             // Clients show a progress bar until the query is answered: answer first, whatever the turn does.
             var queryId = inbound.CallbackQueryId;
-            await sender.SendAsync(inbound.ChatId, null, async c => { await client.AnswerCallbackQuery(queryId, cancellationToken: c); return true; }, ct);
+            await sender.SendAsync(inbound.ChatId, null, async c => { await client.AnswerCallbackQuery(queryId, cancellationToken: c); return true; }, ct, repeatable: true);
         }
         var userId = await users.TouchAsync(ChannelId, inbound.ChatId.ToString(CultureInfo.InvariantCulture), ct);
         if (inbound.Membership == TelegramMembership.Blocked) await users.MarkUnreachableAsync(userId, ct);
@@ -92,7 +92,7 @@ public sealed class TelegramAdapter(
         {
             while (!turnDone.IsCancellationRequested)
             {
-                await TryAsync(chatId, userId, async c => { await client.SendChatAction(chatId, ChatAction.Typing, cancellationToken: c); return Done; }, turnDone);
+                await TryAsync(chatId, userId, async c => { await client.SendChatAction(chatId, ChatAction.Typing, cancellationToken: c); return Done; }, turnDone, repeatable: true);
                 await Task.Delay(interval, Clock, turnDone);
             }
         }
@@ -115,7 +115,7 @@ public sealed class TelegramAdapter(
             var userId = turnContext.Activity.Conversation.Id;
             if (activity.Type == ActivityTypes.Typing)
             {
-                await TryAsync(chatId, userId, async c => { await client.SendChatAction(chatId, ChatAction.Typing, cancellationToken: c); return Done; }, cancellationToken);
+                await TryAsync(chatId, userId, async c => { await client.SendChatAction(chatId, ChatAction.Typing, cancellationToken: c); return Done; }, cancellationToken, repeatable: true);
                 continue;
             }
             if (activity.Type != ActivityTypes.Message) continue;
@@ -146,22 +146,33 @@ public sealed class TelegramAdapter(
     private async Task<Message?> SendPartAsync(ITurnContext turn, long chatId, string userId, Func<CancellationToken, Task<Message>> call, CancellationToken ct) =>
         turn.TurnState.ContainsKey(TurnErrorHandler.ProactiveKey)
             ? await sender.SendAsync(chatId, userId, call, ct, SendHooks.BeforeAttempt(turn))
-            : await TryAsync(chatId, userId, call, ct);
+            : await TryAsync(chatId, userId, call, ct, ifUnknown: Unconfirmed);
+
+    /// <summary>A reply part whose outcome is unknown: taken as sent (it most likely arrived), so the turn goes on.</summary>
+    private static readonly Message Unconfirmed = new();
 
     /// <summary>
     /// Sends through the sender (limits, retries). A reply that still fails is logged and dropped rather than failing
-    /// the turn: retrying the whole turn would send its earlier messages twice.
+    /// the turn: retrying the whole turn would send its earlier messages twice. A reply whose outcome is unknown (timed
+    /// out, connection dropped after the request left) is not sent again — it would arrive twice — and the turn goes on
+    /// with <paramref name="ifUnknown"/>.
     /// </summary>
-    private async Task<T?> TryAsync<T>(long chatId, string userId, Func<CancellationToken, Task<T>> call, CancellationToken ct)
+    private async Task<T?> TryAsync<T>(long chatId, string userId, Func<CancellationToken, Task<T>> call, CancellationToken ct,
+        bool repeatable = false, T? ifUnknown = null)
         where T : class
     {
         try
         {
-            return await sender.SendAsync(chatId, userId, call, ct);
+            return await sender.SendAsync(chatId, userId, call, ct, repeatable: repeatable);
         }
         catch (RecipientUnreachableException)
         {
             return null;
+        }
+        catch (Exception e) when (ifUnknown is not null && TelegramSender.OutcomeUnknown(e, ct))
+        {
+            logger.LogWarning("A Telegram reply's outcome is unknown ({Error}); taken as sent, not repeated", e.GetType().Name);
+            return ifUnknown;
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {

@@ -8,8 +8,10 @@ namespace Bot.Web.Channels.Telegram;
 /// <summary>
 /// Every Bot API call goes through here: a token bucket for the whole bot (Telegram:MessagesPerSecond, ~30/s) and one
 /// per chat (Telegram:PerChatMessagesPerSecond with a small burst); a 429 pauses all sending for its retry_after;
-/// 5xx answers and timeouts are retried with exponential backoff and jitter (Telegram:MaxSendAttempts); 403 and
-/// "chat not found" mark the recipient unreachable and are not retried.
+/// 5xx answers and refused connections are retried with exponential backoff and jitter (Telegram:MaxSendAttempts);
+/// 403 and "chat not found" mark the recipient unreachable and are not retried. A call whose outcome is unknown (a
+/// timeout, a connection dropped after the request left) is repeated only when repeating it is harmless (typing,
+/// answering a callback query): Telegram has no idempotency key, and a message sent again would arrive twice.
 /// </summary>
 public sealed class TelegramSender : IDisposable
 {
@@ -41,8 +43,12 @@ public sealed class TelegramSender : IDisposable
     /// For a send the bot starts itself (<see cref="SendHooks"/>): run just before each attempt, after the limits; a
     /// timeout is then not retried (the message may have been sent), only failures that certainly sent nothing.
     /// </param>
+    /// <param name="repeatable">
+    /// True for a call that does no harm when it arrives twice (typing, answering a callback query): repeated also when
+    /// its outcome is unknown. A message is not (see <see cref="OutcomeUnknown"/>).
+    /// </param>
     public async Task<T> SendAsync<T>(long chatId, string? userId, Func<CancellationToken, Task<T>> call, CancellationToken ct,
-        Func<CancellationToken, Task>? beforeAttempt = null)
+        Func<CancellationToken, Task>? beforeAttempt = null, bool repeatable = false)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -72,7 +78,7 @@ public sealed class TelegramSender : IDisposable
                     _logger.LogInformation("Telegram recipient unreachable ({Code}); marked and not retried", e.ErrorCode);
                     throw new RecipientUnreachableException("Telegram will not deliver to this chat.", e);
                 }
-                catch (Exception e) when (IsTransient(e, retryUnknownOutcome: beforeAttempt is null, ct) && attempt < _options.MaxSendAttempts)
+                catch (Exception e) when (IsTransient(e, retryUnknownOutcome: repeatable && beforeAttempt is null, ct) && attempt < _options.MaxSendAttempts)
                 {
                     Operations.BotMetrics.ChannelError(TelegramAdapter.ChannelId, "transient");
                     _logger.LogWarning("Telegram call failed ({Error}); retry {Attempt} after a backoff", e.GetType().Name, attempt);
@@ -81,6 +87,19 @@ public sealed class TelegramSender : IDisposable
             }
         }
     }
+
+    /// <summary>
+    /// True when the call may or may not have reached Telegram (timed out, or the connection dropped after the request
+    /// left): a message is then taken as sent, never sent again.
+    /// </summary>
+    public static bool OutcomeUnknown(Exception e, CancellationToken ct) => e switch
+    {
+        ApiRequestException => false,
+        _ when SendHooks.NeverLeft(e) => false,
+        RequestException or HttpRequestException => true,
+        TaskCanceledException or TimeoutException => !ct.IsCancellationRequested,
+        _ => false,
+    };
 
     private static bool IsTransient(Exception e, bool retryUnknownOutcome, CancellationToken ct) => e switch
     {

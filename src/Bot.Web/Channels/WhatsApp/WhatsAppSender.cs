@@ -13,8 +13,10 @@ namespace Bot.Web.Channels.WhatsApp;
 /// (HTTP 429, 20429, 63018) pause all sending with growing backoff and are retried; 5xx answers and refused
 /// connections are retried with backoff (Twilio:MaxSendAttempts); opt-outs (21610, 63014) stop the recipient's
 /// announcements and mark them unreachable, invalid numbers (63003, 21211, 21614) mark them unreachable; content and
-/// configuration errors are not retried. A timeout is not retried either: Twilio has no idempotency key, and the
-/// message may have been created — a possible duplicate is worse than a logged, recorded gap.
+/// configuration errors are not retried. A send whose outcome is unknown (a timeout, a connection dropped after the
+/// request left) is never repeated blindly — Twilio has no idempotency key, and the message may have been created: a
+/// reply is looked up in Twilio's message log at once (found: taken as sent; not found: sent again), an outbox send is
+/// left to the outbox, which looks it up itself.
 /// </summary>
 public sealed class WhatsAppSender : IDisposable
 {
@@ -32,6 +34,7 @@ public sealed class WhatsAppSender : IDisposable
     private readonly DeliveryLog _deliveries;
     private readonly ILogger<WhatsAppSender> _logger;
     private readonly SendPacing _pacing;
+    private readonly TimeProvider _clock;
     private readonly TokenBucketRateLimiter _rate;
     private readonly TokenBucketRateLimiter _spacing;
     private int _slowDowns;
@@ -44,6 +47,7 @@ public sealed class WhatsAppSender : IDisposable
         _users = users;
         _deliveries = deliveries;
         _logger = logger;
+        _clock = clock;
         _pacing = new SendPacing(clock);
         _rate = _pacing.Rate(_options.MessagesPerSecond, SendPacing.ProviderBurst(_options.MessagesPerSecond));
         _spacing = _pacing.Rate(_options.MessagesPerSecond, SendPacing.ProviderBurst(_options.MessagesPerSecond));
@@ -72,6 +76,7 @@ public sealed class WhatsAppSender : IDisposable
         {
             await _pacing.WaitWhilePausedAsync(ct);
             using var lease = await _rate.AcquireAsync(1, ct);
+            var started = _clock.GetUtcNow();
             try
             {
                 await SendPacing.BeforeAttemptAsync(beforeAttempt, _spacing, ct);
@@ -106,6 +111,18 @@ public sealed class WhatsAppSender : IDisposable
             {
                 throw new OutsideServiceWindowException(DateTimeOffset.MinValue);
             }
+            catch (Exception e) when (beforeAttempt is null && OutcomeUnknown(e, ct) && attempt < _options.MaxSendAttempts)
+            {
+                Operations.BotMetrics.ChannelError(WhatsAppAdapter.ChannelId, "no-answer");
+                var found = await LookUpAfterUnknownOutcomeAsync(e, address, started, message.Body, ct);
+                if (found is not null)
+                {
+                    _logger.LogWarning("WhatsApp send's answer was lost ({Error}); found in Twilio's log, not sent again", Describe(e));
+                    await _deliveries.RecordAsync(WhatsAppAdapter.ChannelId, found.Sid, found.Status?.ToString() ?? "queued", found.ErrorCode, userId, template, ct);
+                    return found;
+                }
+                _logger.LogWarning("WhatsApp send's answer was lost ({Error}); not in Twilio's log, sending again", Describe(e));
+            }
             catch (Exception e) when (IsRetryable(e, ct) && attempt < _options.MaxSendAttempts)
             {
                 Operations.BotMetrics.ChannelError(WhatsAppAdapter.ChannelId, "transient");
@@ -126,7 +143,40 @@ public sealed class WhatsAppSender : IDisposable
     /// message log says whether it exists. Returns the SID of a message from our sender to <paramref name="address"/>
     /// created since <paramref name="since"/> (with the same body when Twilio shows one), or null when there is none.
     /// </summary>
-    public async Task<string?> FindSentAsync(string address, DateTimeOffset since, string? body, CancellationToken ct)
+    public async Task<string?> FindSentAsync(string address, DateTimeOffset since, string? body, CancellationToken ct) =>
+        (await FindSentMessagesAsync(address, since, ct)).OrderByDescending(m => body is not null && m.Body == body).Select(m => m.Sid).FirstOrDefault();
+
+    /// <summary>
+    /// After a reply's unknown outcome: the message in Twilio's log from our sender to <paramref name="address"/>, created
+    /// since just before the attempt, with the same body when it has one, and not one this app recorded as its own send
+    /// already (an earlier, identical reply). Null when there is none: safe to send again. When the log cannot be read,
+    /// the send's own failure is thrown (its outcome stays unknown: not repeated).
+    /// </summary>
+    private async Task<MessageResource?> LookUpAfterUnknownOutcomeAsync(Exception failure, string address, DateTimeOffset started, string? body, CancellationToken ct)
+    {
+        try
+        {
+            foreach (var candidate in await FindSentMessagesAsync(address, started - LookupMargin, ct))
+            {
+                if (body is not null && candidate.Body != body) continue;
+                var known = await _deliveries.FindAsync(WhatsAppAdapter.ChannelId, candidate.Sid, ct);
+                if (known is null || known.UserId.Length == 0) return candidate;
+            }
+            return null;
+        }
+        catch (Exception e) when (e is ApiException or ApiConnectionException or HttpRequestException)
+        {
+            _logger.LogWarning("Twilio's message log could not be read ({Error})", Describe(e));
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+            throw;
+        }
+    }
+
+    /// <summary>Twilio's times have whole seconds, and its clock is not ours: a message created this much before the attempt counts.</summary>
+    private static readonly TimeSpan LookupMargin = TimeSpan.FromSeconds(5);
+
+    /// <summary>Messages from our sender to <paramref name="address"/> created since <paramref name="since"/>, newest first.</summary>
+    private async Task<List<MessageResource>> FindSentMessagesAsync(string address, DateTimeOffset since, CancellationToken ct)
     {
         var options = new ReadMessageOptions
         {
@@ -136,11 +186,9 @@ public sealed class WhatsAppSender : IDisposable
             Limit = 20,
         };
         await _pacing.WaitWhilePausedAsync(ct);
-        var recent = (await MessageResource.ReadAsync(options, _client))
+        return (await MessageResource.ReadAsync(options, _client))
             .Where(m => m.DateCreated is { } created && new DateTimeOffset(DateTime.SpecifyKind(created, DateTimeKind.Utc)) >= since)
             .ToList();
-        var match = recent.FirstOrDefault(m => body is not null && m.Body == body) ?? recent.FirstOrDefault();
-        return match?.Sid;
     }
 
     /// <summary>Pauses all sending, longer each time Twilio asks again without a success in between (1 s doubling to 60 s).</summary>
@@ -158,6 +206,16 @@ public sealed class WhatsAppSender : IDisposable
         ApiException api => api.Status >= 500,
         ApiConnectionException connection => !ct.IsCancellationRequested && connection.InnerException is HttpRequestException { InnerException: SocketException },
         HttpRequestException { InnerException: SocketException } => true,
+        _ => false,
+    };
+
+    /// <summary>The request may have reached Twilio and the message may exist: a timeout, or a connection dropped after it left.</summary>
+    private static bool OutcomeUnknown(Exception e, CancellationToken ct) => e switch
+    {
+        ApiException => false,
+        _ when SendHooks.NeverLeft(e) => false,
+        ApiConnectionException or HttpRequestException => !ct.IsCancellationRequested && !IsRetryable(e, ct),
+        TaskCanceledException or TimeoutException => !ct.IsCancellationRequested,
         _ => false,
     };
 

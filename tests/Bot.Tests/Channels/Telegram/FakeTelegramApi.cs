@@ -41,6 +41,12 @@ public sealed class FakeTelegramApi : IAsyncDisposable
     /// <summary>While closed, calls are recorded but not answered (a send in flight, e.g. when the app is killed).</summary>
     public Bot.Tests.Infrastructure.Gate Answers { get; } = new();
 
+    /// <summary>
+    /// Chats whose sendMessage calls are accepted but not answered while their gate is closed (one user's call slow or
+    /// hanging while everyone else's go through).
+    /// </summary>
+    public ConcurrentDictionary<long, Bot.Tests.Infrastructure.Gate> HeldChats { get; } = new();
+
     /// <summary>Updates getUpdates hands out (those at or after the requested offset).</summary>
     public ConcurrentQueue<JsonElement> Updates { get; } = new();
 
@@ -81,6 +87,10 @@ public sealed class FakeTelegramApi : IAsyncDisposable
         }
         Accept(method, body);
         if (method == "sendMessage") await Answers.PassAsync(request.HttpContext.RequestAborted);
+        if (method == "sendMessage" && body.TryGetProperty("chat_id", out var held) && HeldChats.TryGetValue(held.GetInt64(), out var gate))
+        {
+            await gate.PassAsync(request.HttpContext.RequestAborted);
+        }
         if (method == "getUpdates")
         {
             var offset = body.TryGetProperty("offset", out var o) && o.ValueKind == JsonValueKind.Number ? o.GetInt64() : 0;
@@ -108,10 +118,17 @@ public sealed class FakeTelegramApi : IAsyncDisposable
     /// <summary>Chat ids of the messages Telegram accepted (failed calls left out; a call whose answer was lost counted).</summary>
     public ConcurrentQueue<long> Received { get; } = new();
 
+    /// <summary>The messages Telegram accepted, in order: chat id and text (what the users' phones show).</summary>
+    public ConcurrentQueue<(long Chat, string Text)> Accepted { get; } = new();
+
+    /// <summary>The texts Telegram accepted for one chat, in order.</summary>
+    public IReadOnlyList<string> TextsTo(long chatId) => Accepted.Where(a => a.Chat == chatId).Select(a => a.Text).ToList();
+
     private void Accept(string method, JsonElement body)
     {
         if (method != "sendMessage" || !body.TryGetProperty("chat_id", out var chat)) return;
         Received.Enqueue(chat.GetInt64());
+        if (KeepCalls) Accepted.Enqueue((chat.GetInt64(), body.TryGetProperty("text", out var text) ? text.GetString() ?? "" : ""));
         var now = System.Diagnostics.Stopwatch.GetTimestamp();
         Interlocked.CompareExchange(ref _first, now, 0);
         Interlocked.Exchange(ref _lastReceived, now);
