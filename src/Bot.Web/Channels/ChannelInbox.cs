@@ -42,7 +42,9 @@ public sealed class ChannelInbox(
     private const int Parallelism = 32;
     /// <summary>Updates held in memory at most; beyond it they wait in the database for the poll (a flood cannot exhaust memory).</summary>
     private const int MaxQueued = 10_000;
-    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(10); // far longer than any turn, even one paused by rate limits
+    /// <summary>How long a claim lasts unless renewed; the turns running here are renewed every <see cref="RenewEvery"/>.</summary>
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(10);
     /// <summary>A pending row this old that no queue holds was missed (not queued, or its instance died): the poll takes it.</summary>
     private static readonly TimeSpan Orphaned = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan PollEvery = TimeSpan.FromSeconds(5);
@@ -54,6 +56,8 @@ public sealed class ChannelInbox(
     private readonly Dictionary<(string Channel, string Sender), Queue<InboundUpdate>> _senders = new();
     /// <summary>Ids of the rows held in memory (queued or running), so that the poll does not queue them twice.</summary>
     private readonly HashSet<long> _held = [];
+    /// <summary>Ids of the rows whose turn runs here now: their leases are renewed.</summary>
+    private readonly HashSet<long> _turns = [];
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _running = [];
     private Dictionary<string, IInboundProcessor>? _processors;
@@ -88,24 +92,45 @@ public sealed class ChannelInbox(
             {
                 await db.SaveChangesAsync(ct);
             }
-            catch (DbUpdateException)
+            catch (DbUpdateException e) when (IsDuplicate(e))
             {
                 return false; // unique (channel, external id): already received
             }
+            // Any other failure (database down, disk full) is thrown: the webhook answers 500 and the channel retries.
         }
         if (allowed) Enqueue(row);
         else logger.LogInformation("A {Channel} sender is over the message rate limit: update dropped", channel);
         return true;
     }
 
+    /// <summary>A unique-key violation (SQLite constraint 2067/1555, PostgreSQL 23505): the update was already stored.</summary>
+    private static bool IsDuplicate(DbUpdateException e) => e.InnerException switch
+    {
+        Microsoft.Data.Sqlite.SqliteException sqlite => sqlite.SqliteExtendedErrorCode is 2067 or 1555,
+        Npgsql.PostgresException postgres => postgres.SqlState == "23505",
+        _ => false,
+    };
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _processors = services.GetServices<IInboundProcessor>().ToDictionary(p => p.Channel, StringComparer.Ordinal);
         using var stop = stoppingToken.Register(_stopping.Cancel);
+        var renewed = clock.GetTimestamp();
+        var started = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                if (!started)
+                {
+                    await InterruptLeftoversAsync(stoppingToken);
+                    started = true;
+                }
+                if (clock.GetElapsedTime(renewed) >= RenewEvery)
+                {
+                    await RenewAsync(stoppingToken);
+                    renewed = clock.GetTimestamp();
+                }
                 await PollAsync(stoppingToken);
                 await _poll.WaitAsync(PollEvery, stoppingToken);
             }
@@ -126,9 +151,44 @@ public sealed class ChannelInbox(
     }
 
     /// <summary>
-    /// Queues the rows no queue holds that are due: pending for a while (missed) or claimed by an instance whose lease
-    /// ran out (it crashed). Senders with an update being processed elsewhere wait, so that one sender's updates never
-    /// run out of order or at the same time.
+    /// SQLite is one instance per file: rows left "processing" at start belong to a process that died mid-turn. They
+    /// are marked interrupted at once, so that their senders are not held up until the leases run out.
+    /// </summary>
+    private async Task InterruptLeftoversAsync(CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (!db.Database.IsSqlite()) return;
+        await InterruptAsync(db, db.Inbound.Where(u => u.Status == InboundStatus.Processing), ct);
+    }
+
+    /// <summary>Turns cut short are not run again (their replies may have gone out in part): interrupted, payload cleared.</summary>
+    private async Task InterruptAsync(BotDbContext db, IQueryable<InboundUpdate> rows, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var count = await rows.ExecuteUpdateAsync(u => u
+            .SetProperty(x => x.Status, InboundStatus.Interrupted)
+            .SetProperty(x => x.LeaseUntil, (DateTimeOffset?)null)
+            .SetProperty(x => x.HandledAt, now)
+            .SetProperty(x => x.Payload, (string?)null), ct);
+        if (count > 0) logger.LogWarning("Inbox: {Count} turns were cut short by a crash; marked interrupted, not run again", count);
+    }
+
+    /// <summary>Keeps the claims of the turns running here alive (a turn paused by a channel's rate limits may take long).</summary>
+    private async Task RenewAsync(CancellationToken ct)
+    {
+        List<long> ids;
+        lock (_gate) ids = [.. _turns];
+        if (ids.Count == 0) return;
+        var until = clock.GetUtcNow() + Lease;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await db.Inbound.Where(u => ids.Contains(u.Id) && u.Status == InboundStatus.Processing)
+            .ExecuteUpdateAsync(u => u.SetProperty(x => x.LeaseUntil, until), ct);
+    }
+
+    /// <summary>
+    /// Marks the turns whose instance died (lease ran out) interrupted, then queues the rows no queue holds that are
+    /// due: pending for a while (missed, or waiting for a retry). Senders with an update being processed elsewhere
+    /// wait, so that one sender's updates never run out of order or at the same time.
     /// </summary>
     private async Task PollAsync(CancellationToken ct)
     {
@@ -137,11 +197,10 @@ public sealed class ChannelInbox(
         List<InboundUpdate> due;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
-            var busy = db.Inbound.Where(b => b.Status == InboundStatus.Processing && b.LeaseUntil > now).Select(b => b.Sender);
+            await InterruptAsync(db, db.Inbound.Where(u => u.Status == InboundStatus.Processing && u.LeaseUntil <= now), ct);
+            var busy = db.Inbound.Where(b => b.Status == InboundStatus.Processing).Select(b => b.Sender);
             due = await db.Inbound.AsNoTracking()
-                .Where(u => ((u.Status == InboundStatus.Pending && u.ReceivedAt <= missedBefore)
-                        || (u.Status == InboundStatus.Processing && u.LeaseUntil <= now))
-                    && !busy.Contains(u.Sender))
+                .Where(u => u.Status == InboundStatus.Pending && u.ReceivedAt <= missedBefore && !busy.Contains(u.Sender))
                 .OrderBy(u => u.Id).Take(PollSize).ToListAsync(ct);
         }
         var queued = 0;
@@ -251,16 +310,34 @@ public sealed class ChannelInbox(
             row.Attempts++;
             logger.LogWarning(e, "{Channel} update {Id} failed (attempt {Attempt})", row.Channel, row.Id, row.Attempts);
         }
-        await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
         var done = handled || row.Attempts >= MaxAttempts;
         var status = handled ? InboundStatus.Handled : done ? InboundStatus.Failed : InboundStatus.Pending;
         DateTimeOffset? handledAt = done ? clock.GetUtcNow() : null;
-        await db.Inbound.Where(u => u.Id == row.Id).ExecuteUpdateAsync(u => u
-            .SetProperty(x => x.LeaseUntil, (DateTimeOffset?)null)
-            .SetProperty(x => x.Status, status)
-            .SetProperty(x => x.Attempts, row.Attempts)
-            .SetProperty(x => x.HandledAt, handledAt)
-            .SetProperty(x => x.Payload, done ? null : row.Payload), CancellationToken.None);
+        // Recording the outcome is retried: a row left "processing" would be marked interrupted once its lease ran out.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+                await db.Inbound.Where(u => u.Id == row.Id).ExecuteUpdateAsync(u => u
+                    .SetProperty(x => x.LeaseUntil, (DateTimeOffset?)null)
+                    .SetProperty(x => x.Status, status)
+                    .SetProperty(x => x.Attempts, row.Attempts)
+                    .SetProperty(x => x.HandledAt, handledAt)
+                    .SetProperty(x => x.Payload, done ? null : row.Payload), CancellationToken.None);
+                break;
+            }
+            catch (Exception e) when (attempt < 5 && e is System.Data.Common.DbException or InvalidOperationException)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), CancellationToken.None);
+            }
+            catch
+            {
+                lock (_gate) _turns.Remove(row.Id);
+                throw;
+            }
+        }
+        lock (_gate) _turns.Remove(row.Id);
         return done;
     }
 
@@ -277,11 +354,15 @@ public sealed class ChannelInbox(
         var until = now + Lease;
         await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
         var claimed = await db.Inbound
-            .Where(u => u.Id == row.Id && (u.Status == InboundStatus.Pending || (u.Status == InboundStatus.Processing && u.LeaseUntil <= now))
+            .Where(u => u.Id == row.Id && u.Status == InboundStatus.Pending
                 && !db.Inbound.Any(b => b.Channel == row.Channel && b.Sender == row.Sender && b.Id < row.Id
                     && (b.Status == InboundStatus.Pending || b.Status == InboundStatus.Processing)))
             .ExecuteUpdateAsync(u => u.SetProperty(x => x.Status, InboundStatus.Processing).SetProperty(x => x.LeaseUntil, until), CancellationToken.None);
-        if (claimed == 1) return Claim.Taken;
+        if (claimed == 1)
+        {
+            lock (_gate) _turns.Add(row.Id);
+            return Claim.Taken;
+        }
         var status = await db.Inbound.Where(u => u.Id == row.Id).Select(u => (InboundStatus?)u.Status).FirstOrDefaultAsync(CancellationToken.None);
         return status is InboundStatus.Pending or InboundStatus.Processing ? Claim.Blocked : Claim.Finished;
     }

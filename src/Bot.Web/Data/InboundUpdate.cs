@@ -36,4 +36,11 @@ public enum InboundStatus
 
     /// <summary>Not processed: its sender was over the message rate limit (RateLimits:MessagesPerSenderPerMinute).</summary>
     Dropped = 4,
+
+    /// <summary>
+    /// Its turn was cut short: the instance running it died (its lease ran out, or — SQLite, one instance — the app
+    /// started again). Part of the replies may have gone out, so it is not run again (no reply twice); the sender's
+    /// next messages go on.
+    /// </summary>
+    Interrupted = 5,
 }

@@ -56,11 +56,9 @@ public sealed class ConversationFaultTests : ChannelFaultHost
         Assert.All(users, phone => Assert.Equal(expected, Twilio.Delivered(phone).Select(m => m.Body ?? "").ToList()));
     }
 
-    // KNOWN BUG (fails until fixed): ChannelInbox.ProcessBatchAsync waits for the whole batch (Parallel.ForEachAsync)
-    // before it looks for new updates, so one user's hanging Telegram call (up to 30 s a try, 4 tries) holds up every
-    // other user's reply on every channel. See the hardening report; ChannelInbox.cs is being reworked elsewhere.
+    // The inbox once waited for a whole batch of updates before taking new ones, so one user's hanging Telegram call
+    // (up to 30 s a try) held up every other user's reply; each sender now has its own queue.
     [Fact]
-    [Trait("Category", "KnownBug")]
     public async Task One_users_hanging_channel_call_does_not_hold_up_the_other_users_replies()
     {
         var held = new Gate();

@@ -41,58 +41,73 @@ public sealed class TurnCrashTests : IAsyncLifetime
 
         await using var second = await AppProcess.StartAsync(Settings(), Repo.Root);
         using var client = new HttpClient { BaseAddress = second.BaseAddress };
-        // Every message that was waiting when the app died is answered after the restart, exactly as when nothing fails.
-        var waiting = run.Telegram.Where(u => !run.Cut.Contains(u.Key)).ToList();
-        var waitingWhatsApp = run.WhatsApp.Where(u => !run.Cut.Contains(u.Key)).ToList();
-        Assert.NotEmpty(waiting);
-        Assert.True(await Webhooks.WaitAsync(() => waiting.All(u => _telegram.TextsTo(u.Value.Chat).Count >= run.ExpectedTelegram.Count)
-            && waitingWhatsApp.All(u => _twilio.Delivered(u.Value.Phone).Count >= run.ExpectedWhatsApp.Count)), "messages waiting at the kill were not answered after the restart");
+        // The messages waiting behind the cut turns are answered after the restart, each exactly as a new user's first
+        // message is (the cut turn never saved its state); the cut turns themselves are not run again.
+        Assert.True(await Webhooks.WaitAsync(() => run.Telegram.All(u => TelegramSince(run, u.Chat).Count >= run.ExpectedTelegram.Count)
+            && run.WhatsApp.All(u => WhatsAppSince(run, u.Phone).Count >= run.ExpectedWhatsApp.Count)), "messages waiting at the kill were not answered after the restart");
 
         // Telegram and Twilio redeliver everything they had posted: accepted, and not answered a second time.
-        foreach (var (_, (_, body)) in run.Telegram) Assert.Equal(HttpStatusCode.OK, await Webhooks.PostTelegramAsync(client, body));
-        foreach (var (_, (_, form)) in run.WhatsApp) Assert.Equal(HttpStatusCode.OK, await Webhooks.PostWhatsAppAsync(client, form));
+        foreach (var user in run.Telegram)
+        {
+            foreach (var body in user.Bodies) Assert.Equal(HttpStatusCode.OK, await Webhooks.PostTelegramAsync(client, body));
+        }
+        foreach (var user in run.WhatsApp)
+        {
+            foreach (var form in user.Forms) Assert.Equal(HttpStatusCode.OK, await Webhooks.PostWhatsAppAsync(client, form));
+        }
         // A new user's message after the redeliveries: once it is answered, anything the redeliveries started would have been too.
         Assert.Equal(HttpStatusCode.OK, await Webhooks.PostTelegramAsync(client, Webhooks.TelegramText(++_update, 4599, "/start")));
         Assert.True(await Webhooks.WaitAsync(() => _telegram.TextsTo(4599).Count >= run.ExpectedTelegram.Count));
         await Task.Delay(500); // the redeliveries must stay unanswered: give a wrong second reply a moment to show
 
-        Assert.All(waiting, u => Assert.Equal(run.ExpectedTelegram, _telegram.TextsTo(u.Value.Chat)));
-        Assert.All(waitingWhatsApp, u => Assert.Equal(run.ExpectedWhatsApp, _twilio.Delivered(u.Value.Phone).Select(m => m.Body ?? "").ToList()));
-        Assert.All(run.Telegram.Values, u => Assert.Equal(_telegram.TextsTo(u.Chat).Distinct().Count(), _telegram.TextsTo(u.Chat).Count)); // no user got anything twice
+        Assert.All(run.Telegram, u => Assert.Equal(run.ExpectedTelegram, TelegramSince(run, u.Chat)));
+        Assert.All(run.WhatsApp, u => Assert.Equal(run.ExpectedWhatsApp, WhatsAppSince(run, u.Phone)));
         var rows = await Webhooks.InboxAsync(_data.Path);
-        Assert.Equal(run.Telegram.Count + run.WhatsApp.Count + 3, rows.Count); // each update stored once (2 controls + the new user)
-    }
-
-    // KNOWN BUG (fails until fixed): a turn cut by the kill leaves its inbox row "processing" with a 10-minute lease
-    // (ChannelInbox.Lease). After the restart that user's row is not taken up again, and every later message of theirs
-    // waits behind it ("a sender busy elsewhere waits") for up to 10 minutes; when the lease runs out the cut turn is
-    // run again from the start and its replies that had already arrived are sent twice. See the hardening report.
-    [Fact]
-    [Trait("Category", "KnownBug")]
-    public async Task A_user_whose_turn_was_cut_by_a_kill_is_answered_again_after_the_restart_without_repeats()
-    {
-        var run = await KillMidTurnsAsync();
-        var cut = run.Telegram.Where(u => run.Cut.Contains(u.Key)).Select(u => u.Value.Chat).ToList();
-        Assert.NotEmpty(cut);
-
-        await using var second = await AppProcess.StartAsync(Settings(), Repo.Root);
-        using var client = new HttpClient { BaseAddress = second.BaseAddress };
-        var before = cut.ToDictionary(c => c, c => _telegram.TextsTo(c).Count);
-        foreach (var chat in cut) Assert.Equal(HttpStatusCode.OK, await Webhooks.PostTelegramAsync(client, Webhooks.TelegramText(++_update, chat, "çalışma izni için hangi belgeler gerekiyor")));
-
-        var answered = await Webhooks.WaitAsync(() => cut.All(c => _telegram.TextsTo(c).Skip(before[c]).Any(t => t.StartsWith("Çalışma izni", StringComparison.Ordinal))), 20);
-        Assert.True(answered, "a user whose turn was cut by the kill got no answer to a new message 20 s after the restart");
-        Assert.All(cut, c => Assert.Equal(_telegram.TextsTo(c).Count, _telegram.TextsTo(c).Distinct().Count())); // nothing twice
+        var users = run.Telegram.Count + run.WhatsApp.Count;
+        Assert.Equal((2 * users) + 4, rows.Count); // each update stored once (two per user, the 3 control updates and the new user)
+        Assert.Equal(users, rows.Count(r => r.Status == InboundStatus.Interrupted)); // the cut turns, not run again
+        Assert.All(rows.Where(r => r.Status == InboundStatus.Interrupted), r => Assert.Null(r.Payload));
+        Assert.Equal(rows.Count - users, rows.Count(r => r.Status == InboundStatus.Handled));
     }
 
     /// <summary>
-    /// Runs the first process: control users (the replies when nothing fails), then replies held at both fakes so that
-    /// the first users' turns hang mid-send while more messages arrive and wait; then SIGKILL.
+    /// A turn cut by the kill is marked interrupted at the restart and never run again, and its user is not held up:
+    /// their next messages get exactly what a new user's would — nothing of the cut turn is repeated.
+    /// </summary>
+    [Fact]
+    public async Task A_user_whose_turn_was_cut_by_a_kill_is_answered_again_after_the_restart_without_repeats()
+    {
+        var run = await KillMidTurnsAsync();
+
+        await using var second = await AppProcess.StartAsync(Settings(), Repo.Root);
+        using var client = new HttpClient { BaseAddress = second.BaseAddress };
+        Assert.True(await Webhooks.WaitAsync(() => run.Telegram.All(u => TelegramSince(run, u.Chat).Count >= run.ExpectedTelegram.Count)));
+        foreach (var user in run.Telegram)
+        {
+            Assert.Equal(HttpStatusCode.OK, await Webhooks.PostTelegramAsync(client, Webhooks.TelegramText(++_update, user.Chat, Question)));
+        }
+        var expected = run.ExpectedTelegram.Concat(run.ExpectedAnswer).ToList();
+        Assert.True(await Webhooks.WaitAsync(() => run.Telegram.All(u => TelegramSince(run, u.Chat).Count >= expected.Count), 20),
+            "a user whose turn was cut by the kill got no answer to a new message 20 s after the restart");
+        await Task.Delay(500);
+        Assert.All(run.Telegram, u => Assert.Equal(expected, TelegramSince(run, u.Chat)));
+    }
+
+    private const string Question = "çalışma izni için hangi belgeler gerekiyor";
+
+    private List<string> TelegramSince(CrashRun run, long chat) => _telegram.TextsTo(chat).Skip(run.TelegramAtKill[chat]).ToList();
+
+    private List<string> WhatsAppSince(CrashRun run, string phone) =>
+        _twilio.Delivered(phone).Select(m => m.Body ?? "").Skip(run.WhatsAppAtKill[phone]).ToList();
+
+    /// <summary>
+    /// Runs the first process: control users (the replies when nothing fails), then each user's first message held at
+    /// the fakes (its turn hangs mid-send) and a second message waiting behind it; then SIGKILL.
     /// </summary>
     private async Task<CrashRun> KillMidTurnsAsync()
     {
-        var telegram = new Dictionary<string, (long Chat, string Body)>();
-        var whatsApp = new Dictionary<string, (string Phone, Dictionary<string, string> Form)>();
+        var telegram = new List<TelegramUser>();
+        var whatsApp = new List<WhatsAppUser>();
         await using var first = await AppProcess.StartAsync(Settings(), Repo.Root);
         using var client = new HttpClient { BaseAddress = first.BaseAddress };
 
@@ -102,31 +117,37 @@ public sealed class TurnCrashTests : IAsyncLifetime
         var expectedTelegram = _telegram.TextsTo(4500);
         var expectedWhatsApp = _twilio.Delivered("+905330000500").Select(m => m.Body ?? "").ToList();
         Assert.True(expectedTelegram.Count >= 2 && expectedWhatsApp.Count >= 1);
+        Assert.Equal(HttpStatusCode.OK, await Webhooks.PostTelegramAsync(client, Webhooks.TelegramText(++_update, 4500, Question)));
+        Assert.True(await Webhooks.WaitAsync(async () => (await Webhooks.InboxAsync(_data.Path)).All(u => u.Status == InboundStatus.Handled)));
+        await Task.Delay(300);
+        var expectedAnswer = _telegram.TextsTo(4500).Skip(expectedTelegram.Count).ToList();
+        Assert.Contains(expectedAnswer, t => t.StartsWith("Çalışma izni", StringComparison.Ordinal));
 
         _telegram.Answers.Close();
         _twilio.Answers.Close();
         try
         {
-            async Task TelegramAsync(long chat)
+            foreach (var chat in new long[] { 4501, 4502, 4503, 4504 })
             {
-                var body = Webhooks.TelegramText(++_update, chat, "/start");
-                telegram["t" + chat] = (chat, body);
-                Assert.Equal(HttpStatusCode.OK, await Webhooks.PostTelegramAsync(client, body));
+                var bodies = new List<string> { Webhooks.TelegramText(++_update, chat, "/start"), Webhooks.TelegramText(++_update, chat, "/start") };
+                telegram.Add(new TelegramUser(chat, bodies));
+                foreach (var body in bodies) Assert.Equal(HttpStatusCode.OK, await Webhooks.PostTelegramAsync(client, body));
             }
-            async Task WhatsAppAsync(string phone)
+            foreach (var phone in new[] { "+905330000501", "+905330000502" })
             {
-                var form = Webhooks.WhatsAppText(Webhooks.Sid(++_sid), phone, "merhaba");
-                whatsApp["w" + phone] = (phone, form);
-                Assert.Equal(HttpStatusCode.OK, await Webhooks.PostWhatsAppAsync(client, form));
+                var forms = new List<Dictionary<string, string>>
+                {
+                    Webhooks.WhatsAppText(Webhooks.Sid(++_sid), phone, "merhaba"), Webhooks.WhatsAppText(Webhooks.Sid(++_sid), phone, "merhaba"),
+                };
+                whatsApp.Add(new WhatsAppUser(phone, forms));
+                foreach (var form in forms) Assert.Equal(HttpStatusCode.OK, await Webhooks.PostWhatsAppAsync(client, form));
             }
-            foreach (var chat in new long[] { 4501, 4502 }) await TelegramAsync(chat);
-            Assert.True(await Webhooks.WaitAsync(() => _telegram.Answers.Waiting > 0), "no turn reached Telegram");
-            await WhatsAppAsync("+905330000501");
-            foreach (var chat in new long[] { 4503, 4504, 4505, 4506 }) await TelegramAsync(chat);
-            await WhatsAppAsync("+905330000502");
-            // Kill once every turn that was started is hanging at a fake (nothing between a claim and its first send).
-            Assert.True(await Webhooks.WaitAsync(async () =>
-                (await Webhooks.InboxAsync(_data.Path)).Count(u => u.Status == InboundStatus.Processing) == _telegram.Answers.Waiting + _twilio.Answers.Waiting));
+            // Kill once every user's first turn is hanging at a fake, with their second message waiting behind it.
+            Assert.True(await Webhooks.WaitAsync(() => _telegram.Answers.Waiting == telegram.Count && _twilio.Answers.Waiting == whatsApp.Count),
+                "not every first turn reached the channel");
+            var rows = await Webhooks.InboxAsync(_data.Path);
+            Assert.Equal(telegram.Count + whatsApp.Count, rows.Count(u => u.Status == InboundStatus.Processing));
+            Assert.Equal(telegram.Count + whatsApp.Count, rows.Count(u => u.Status == InboundStatus.Pending));
             await first.KillAsync();
         }
         finally
@@ -134,20 +155,24 @@ public sealed class TurnCrashTests : IAsyncLifetime
             _telegram.Answers.Open();
             _twilio.Answers.Open();
         }
-
-        // A turn the kill cut short: the channel had already received something of it.
-        var cut = telegram.Where(u => _telegram.Calls.Any(c => c.Body.TryGetProperty("chat_id", out var id) && id.GetInt64() == u.Value.Chat)).Select(u => u.Key)
-            .Concat(whatsApp.Where(u => _twilio.Messages.Any(m => m.Fields.GetValueOrDefault("To") == "whatsapp:" + u.Value.Phone)).Select(u => u.Key))
-            .ToHashSet();
-        return new CrashRun(telegram, whatsApp, cut, expectedTelegram, expectedWhatsApp);
+        await Task.Delay(200);
+        return new CrashRun(telegram, whatsApp, expectedTelegram, expectedWhatsApp, expectedAnswer,
+            telegram.ToDictionary(u => u.Chat, u => _telegram.TextsTo(u.Chat).Count),
+            whatsApp.ToDictionary(u => u.Phone, u => _twilio.Delivered(u.Phone).Count));
     }
 
+    private sealed record TelegramUser(long Chat, List<string> Bodies);
+
+    private sealed record WhatsAppUser(string Phone, List<Dictionary<string, string>> Forms);
+
     private sealed record CrashRun(
-        Dictionary<string, (long Chat, string Body)> Telegram,
-        Dictionary<string, (string Phone, Dictionary<string, string> Form)> WhatsApp,
-        HashSet<string> Cut,
+        List<TelegramUser> Telegram,
+        List<WhatsAppUser> WhatsApp,
         IReadOnlyList<string> ExpectedTelegram,
-        IReadOnlyList<string> ExpectedWhatsApp);
+        IReadOnlyList<string> ExpectedWhatsApp,
+        IReadOnlyList<string> ExpectedAnswer,
+        Dictionary<long, int> TelegramAtKill,
+        Dictionary<string, int> WhatsAppAtKill);
 
     private Dictionary<string, string?> Settings() => OutboxTestHost.ChannelSettings(_telegram, _twilio, new Dictionary<string, string?>
     {
