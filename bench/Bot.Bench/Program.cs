@@ -9,6 +9,12 @@ if (args.Length > 0 && args[0] == "load")
     await LoadDriver.RunAsync(args[1..]);
     return;
 }
+// dotnet run -c Release --project bench/Bot.Bench -- cluster [seconds] [senders]   (two instances on PostgreSQL behind a proxy: load + broadcast)
+if (args.Length > 0 && args[0] == "cluster")
+{
+    await ClusterBench.RunAsync(args[1..]);
+    return;
+}
 // dotnet run -c Release --project bench/Bot.Bench -- outbox broadcast|realistic|two-instances|crash [n]   (announcement outbox)
 if (args.Length > 0 && args[0] == "outbox")
 {
