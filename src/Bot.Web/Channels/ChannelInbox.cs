@@ -1,3 +1,4 @@
+using Bot.Web.Configuration;
 using Bot.Web.Data;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
@@ -22,7 +23,7 @@ public interface IInboundProcessor
 /// </summary>
 /// <remarks>
 /// A stored update goes straight to its sender's queue in memory (no database round trip to find it again): a
-/// sender's queue is worked by one task at a time, at most <see cref="Parallelism"/> senders at once, and a new
+/// sender's queue is worked by one task at a time, at most <c>Inbox:Parallelism</c> senders at once, and a new
 /// sender starts as soon as a slot is free — a slow turn holds up only its own sender. The database is the safety
 /// net: a poll finds rows no queue holds (left by a crash, by another instance that died, or not queued because too
 /// many were waiting in memory) and queues them. Each row is claimed with a conditional update before its turn, so of
@@ -33,23 +34,24 @@ public sealed class ChannelInbox(
     IServiceProvider services,
     IDataProtectionProvider dataProtection,
     Operations.SenderLimiter limiter,
+    Microsoft.Extensions.Options.IOptions<InboxOptions> options,
     TimeProvider clock,
     ILogger<ChannelInbox> logger) : BackgroundService
 {
     private const int MaxAttempts = 5;
     private const int PollSize = 200;
-    /// <summary>Senders whose turns run at once: turns mostly wait (database, channel APIs), so more than the cores.</summary>
-    private const int Parallelism = 32;
     /// <summary>Updates held in memory at most; beyond it they wait in the database for the poll (a flood cannot exhaust memory).</summary>
     private const int MaxQueued = 10_000;
-    /// <summary>How long a claim lasts unless renewed; the turns running here are renewed every <see cref="RenewEvery"/>.</summary>
-    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(10);
+    /// <summary>How long a claim lasts unless renewed; the turns running here are renewed every third of it.</summary>
+    private readonly TimeSpan _lease = TimeSpan.FromSeconds(options.Value.LeaseSeconds);
+    private TimeSpan RenewEvery => _lease / 3;
     /// <summary>A pending row this old that no queue holds was missed (not queued, or its instance died): the poll takes it.</summary>
     private static readonly TimeSpan Orphaned = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan PollEvery = TimeSpan.FromSeconds(5);
     private readonly IDataProtector _protector = dataProtection.CreateProtector("Bot.Inbox.v1");
-    private readonly SemaphoreSlim _slots = new(Parallelism);
+    /// <summary>The inbox's own small writes (store, claim, outcome) of all concurrent turns, committed together.</summary>
+    private readonly GroupCommit _writes = new(dbFactory);
+    private readonly SemaphoreSlim _slots = new(options.Value.Parallelism);
     private readonly SemaphoreSlim _poll = new(0);
     private readonly object _gate = new();
     /// <summary>Per sender, the updates waiting in order; a sender is present while a task works its queue.</summary>
@@ -85,31 +87,30 @@ public sealed class ChannelInbox(
             ReceivedAt = clock.GetUtcNow(),
             HandledAt = allowed ? null : clock.GetUtcNow(),
         };
-        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        // Stored in the next group commit (one transaction, one flush, for all the updates arriving together); a
+        // redelivery (same channel and external id) inserts nothing. Any failure (database down, disk full) is thrown:
+        // the webhook answers 500 and the channel delivers the update again.
+        long? id = null;
+        await _writes.RunAsync(async (db, c) =>
         {
-            db.Inbound.Add(row);
-            try
-            {
-                await db.SaveChangesAsync(ct);
-            }
-            catch (DbUpdateException e) when (IsDuplicate(e))
-            {
-                return false; // unique (channel, external id): already received
-            }
-            // Any other failure (database down, disk full) is thrown: the webhook answers 500 and the channel retries.
-        }
+            var postgres = db.Database.IsNpgsql();
+            object Time(DateTimeOffset? t) => t is not { } v ? DBNull.Value : postgres ? v : v.UtcTicks; // SQLite keeps times as UTC ticks
+            var ids = await db.Database.SqlQueryRaw<long>("""
+                INSERT INTO inbound_updates ("Channel", "ExternalId", "Sender", "Payload", "Status", "Attempts", "ReceivedAt", "HandledAt")
+                VALUES ({0}, {1}, {2}, {3}, {4}, 0, {5}, {6})
+                ON CONFLICT ("Channel", "ExternalId") DO NOTHING
+                RETURNING "Id" AS "Value"
+                """, row.Channel, row.ExternalId, row.Sender, (object?)row.Payload ?? DBNull.Value, (int)row.Status, Time(row.ReceivedAt), Time(row.HandledAt))
+                .ToListAsync(c);
+            id = ids.Count == 1 ? ids[0] : null;
+            return ids.Count;
+        }, ct);
+        if (id is null) return false; // already received
+        row.Id = id.Value;
         if (allowed) Enqueue(row);
         else logger.LogInformation("A {Channel} sender is over the message rate limit: update dropped", channel);
         return true;
     }
-
-    /// <summary>A unique-key violation (SQLite constraint 2067/1555, PostgreSQL 23505): the update was already stored.</summary>
-    private static bool IsDuplicate(DbUpdateException e) => e.InnerException switch
-    {
-        Microsoft.Data.Sqlite.SqliteException sqlite => sqlite.SqliteExtendedErrorCode is 2067 or 1555,
-        Npgsql.PostgresException postgres => postgres.SqlState == "23505",
-        _ => false,
-    };
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -132,7 +133,7 @@ public sealed class ChannelInbox(
                     renewed = clock.GetTimestamp();
                 }
                 await PollAsync(stoppingToken);
-                await _poll.WaitAsync(PollEvery, stoppingToken);
+                await _poll.WaitAsync(PollEvery < RenewEvery ? PollEvery : RenewEvery, stoppingToken); // renewals are never late
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -148,6 +149,7 @@ public sealed class ChannelInbox(
         Task[] running;
         lock (_gate) running = [.. _running];
         await Task.WhenAll(running);
+        await _writes.DisposeAsync(); // the last outcomes committed
     }
 
     /// <summary>
@@ -179,7 +181,7 @@ public sealed class ChannelInbox(
         List<long> ids;
         lock (_gate) ids = [.. _turns];
         if (ids.Count == 0) return;
-        var until = clock.GetUtcNow() + Lease;
+        var until = clock.GetUtcNow() + _lease;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await db.Inbound.Where(u => ids.Contains(u.Id) && u.Status == InboundStatus.Processing)
             .ExecuteUpdateAsync(u => u.SetProperty(x => x.LeaseUntil, until), ct);
@@ -318,16 +320,15 @@ public sealed class ChannelInbox(
         {
             try
             {
-                await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
-                await db.Inbound.Where(u => u.Id == row.Id).ExecuteUpdateAsync(u => u
+                await _writes.RunAsync((db, c) => db.Inbound.Where(u => u.Id == row.Id).ExecuteUpdateAsync(u => u
                     .SetProperty(x => x.LeaseUntil, (DateTimeOffset?)null)
                     .SetProperty(x => x.Status, status)
                     .SetProperty(x => x.Attempts, row.Attempts)
                     .SetProperty(x => x.HandledAt, handledAt)
-                    .SetProperty(x => x.Payload, done ? null : row.Payload), CancellationToken.None);
+                    .SetProperty(x => x.Payload, done ? null : row.Payload), c), CancellationToken.None);
                 break;
             }
-            catch (Exception e) when (attempt < 5 && e is System.Data.Common.DbException or InvalidOperationException)
+            catch (Exception e) when (attempt < 5 && e is System.Data.Common.DbException or DbUpdateException or InvalidOperationException)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), CancellationToken.None);
             }
@@ -351,18 +352,18 @@ public sealed class ChannelInbox(
     private async Task<Claim> ClaimAsync(InboundUpdate row)
     {
         var now = clock.GetUtcNow();
-        var until = now + Lease;
-        await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
-        var claimed = await db.Inbound
+        var until = now + _lease;
+        var claimed = await _writes.RunAsync((db, c) => db.Inbound
             .Where(u => u.Id == row.Id && u.Status == InboundStatus.Pending
                 && !db.Inbound.Any(b => b.Channel == row.Channel && b.Sender == row.Sender && b.Id < row.Id
                     && (b.Status == InboundStatus.Pending || b.Status == InboundStatus.Processing)))
-            .ExecuteUpdateAsync(u => u.SetProperty(x => x.Status, InboundStatus.Processing).SetProperty(x => x.LeaseUntil, until), CancellationToken.None);
+            .ExecuteUpdateAsync(u => u.SetProperty(x => x.Status, InboundStatus.Processing).SetProperty(x => x.LeaseUntil, until), c), CancellationToken.None);
         if (claimed == 1)
         {
             lock (_gate) _turns.Add(row.Id);
             return Claim.Taken;
         }
+        await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
         var status = await db.Inbound.Where(u => u.Id == row.Id).Select(u => (InboundStatus?)u.Status).FirstOrDefaultAsync(CancellationToken.None);
         return status is InboundStatus.Pending or InboundStatus.Processing ? Claim.Blocked : Claim.Finished;
     }
@@ -382,6 +383,8 @@ public static class ChannelInboxSetup
     public static IServiceCollection AddChannelInbox(this IServiceCollection services)
     {
         if (services.Any(d => d.ServiceType == typeof(ChannelInbox))) return services;
+        services.AddValidatedOptions<InboxOptions>(InboxOptions.Section);
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<InboxOptions>, InboxOptionsValidator>();
         services.AddSingleton<ChannelInbox>();
         services.AddHostedService(sp => sp.GetRequiredService<ChannelInbox>());
         return services;

@@ -87,10 +87,17 @@ public sealed class FeedbackRecorder(IDbContextFactory<BotDbContext> dbFactory, 
     {
         if (item.Reason is QueueReason.Handover or QueueReason.HandoverMessage) return null;
         var since = item.CreatedAt - GroupingWindow;
-        var open = await db.Unanswered.AsNoTracking()
+        var candidates = db.Unanswered.AsNoTracking()
             .Where(q => q.Id != item.Id && q.Type == item.Type && q.CreatedAt >= since && q.Reason != QueueReason.Handover && q.Reason != QueueReason.HandoverMessage
                 && (q.Status == QueueStatus.New || q.Status == QueueStatus.InProgress) && q.Signature != "")
-            .OrderByDescending(q => q.Id).Select(q => new { q.Id, q.GroupId, q.Signature }).Take(5000).ToListAsync(ct);
+            .OrderByDescending(q => q.Id);
+        // The common case — the same question asked again — is found by the database without loading the open items.
+        if (item.Signature != "")
+        {
+            var same = await candidates.Where(q => q.Signature == item.Signature).Select(q => new { q.Id, q.GroupId }).FirstOrDefaultAsync(ct);
+            if (same is not null) return same.GroupId ?? same.Id;
+        }
+        var open = await candidates.Select(q => new { q.Id, q.GroupId, q.Signature }).Take(5000).ToListAsync(ct);
         var match = open.FirstOrDefault(q => QueueText.Similar(item.Signature, q.Signature));
         return match is null ? null : match.GroupId ?? match.Id;
     }

@@ -2,10 +2,11 @@ using System.Threading.Channels;
 using Bot.Web.Data;
 using Microsoft.EntityFrameworkCore;
 
-namespace Bot.Web.Outbox;
+namespace Bot.Web.Data;
 
 /// <summary>
-/// Runs the outbox's small updates ("sending", results) of all concurrent sends in one transaction each round: every
+/// Runs small updates of many concurrent callers (the outbox's "sending" marks and results, the inbox's stores, claims
+/// and outcomes) in one transaction each round: every
 /// caller still waits until its own update is committed (so "sending" is durable before its request leaves), but the
 /// database commits (and flushes) once for many of them instead of once each. Each update keeps its own condition. A
 /// round that fails (a deadlock with another instance's statement on PostgreSQL, a busy SQLite file) is rolled back
