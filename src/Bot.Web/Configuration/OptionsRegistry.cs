@@ -24,6 +24,7 @@ public static class OptionsRegistry
         (Operations.RateLimitOptions.Section, typeof(Operations.RateLimitOptions)),
         (Operations.MetricsOptions.Section, typeof(Operations.MetricsOptions)),
         (Operations.ProxyOptions.Section, typeof(Operations.ProxyOptions)),
+        (Channels.InboxOptions.Section, typeof(Channels.InboxOptions)),
         (Outbox.OutboxOptions.Section, typeof(Outbox.OutboxOptions)),
     ];
 
