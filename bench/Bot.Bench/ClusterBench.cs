@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using Bot.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -29,7 +26,6 @@ public static class ClusterBench
 {
     private const string TelegramSecret = "bench-secret";
     private const string TwilioToken = "bench-auth-token";
-    private const string PublicBase = "https://bot.example.org";
 
     public static async Task RunAsync(string[] args)
     {
@@ -72,7 +68,9 @@ public static class ClusterBench
                 var text = questions[random.Next(questions.Length)];
                 for (var copy = 0; copy < 2; copy++)
                 {
-                    using var request = id % 2 == 0 ? Telegram(7_000_000 + id, (id * 100_000) + n + 1, text) : WhatsApp("+90540" + id.ToString("D7", CultureInfo.InvariantCulture), (id * 100_000) + n + 1, text);
+                    using var request = id % 2 == 0
+                        ? SignedWebhooks.Telegram(TelegramSecret, 7_000_000 + id, (id * 100_000) + n + 1, text)
+                        : SignedWebhooks.WhatsApp(TwilioToken, "+90540" + id.ToString("D7", CultureInfo.InvariantCulture), (id * 100_000) + n + 1, text);
                     var started = Stopwatch.GetTimestamp();
                     try
                     {
@@ -118,39 +116,10 @@ public static class ClusterBench
         var replies = world.Telegram.Received.Count(c => c >= 7_000_000) + world.Twilio.Delivered().Count(m => m.Fields["To"].StartsWith("whatsapp:+90540", StringComparison.Ordinal));
         var last = samples[^1];
         Console.WriteLine($"| requests via the proxy (instance 1 / 2) | {proxy.Counts[0]} / {proxy.Counts[1]} |");
-        Console.WriteLine($"| messages (each posted twice) | {posted} in {loadTime.TotalSeconds:0} s, {posted / loadTime.TotalSeconds:0.0} msg/s; webhook p50 {P(sorted, 0.5):0.0} ms, p99 {P(sorted, 0.99):0.0} ms; errors {errors}{(errors > 0 ? " (" + string.Join(", ", errorKinds.GroupBy(k => k).Select(g => $"{g.Key} ×{g.Count()}")) + ")" : "")} |");
+        Console.WriteLine($"| messages (each posted twice) | {posted} in {loadTime.TotalSeconds:0} s, {posted / loadTime.TotalSeconds:0.0} msg/s; webhook p50 {SignedWebhooks.Percentile(sorted, 0.5):0.0} ms, p99 {SignedWebhooks.Percentile(sorted, 0.99):0.0} ms; errors {errors}{(errors > 0 ? " (" + string.Join(", ", errorKinds.GroupBy(k => k).Select(g => $"{g.Key} ×{g.Count()}")) + ")" : "")} |");
         Console.WriteLine($"| inbox rows | {statuses.Values.Sum()} (handled {statuses.GetValueOrDefault(1)}, failed {statuses.GetValueOrDefault(2)}, interrupted {statuses.GetValueOrDefault(5)}, still open {statuses.GetValueOrDefault(0) + statuses.GetValueOrDefault(3)}) |");
         Console.WriteLine($"| replies to the users | {replies} |");
         Console.WriteLine($"| broadcast | {last.Done}/{subscribers} rows done in {last.At.TotalSeconds:0} s, rows held by {last.Claimers} instances; distinct recipients reached {telegram.Distinct().Count() + whatsApp.Distinct().Count()}, received twice {(telegram.Count - telegram.Distinct().Count()) + (whatsApp.Count - whatsApp.Distinct().Count())} |");
-    }
-
-    private static double P(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
-
-    private static HttpRequestMessage Telegram(long chat, long update, string text)
-    {
-        var body = JsonSerializer.Serialize(new
-        {
-            update_id = update,
-            message = new { message_id = update % 1_000_000, date = 1764000000, chat = new { id = chat, type = "private" }, from = new { id = chat, is_bot = false, first_name = "L" }, text },
-        });
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/telegram") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.Add("X-Telegram-Bot-Api-Secret-Token", TelegramSecret);
-        return request;
-    }
-
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA5350", Justification = "Twilio's algorithm.")]
-    private static HttpRequestMessage WhatsApp(string phone, long n, string text)
-    {
-        var form = new Dictionary<string, string>
-        {
-            ["MessageSid"] = "SM" + n.ToString("x32", CultureInfo.InvariantCulture), ["AccountSid"] = "AC0123456789abcdef0123456789abcdef",
-            ["From"] = "whatsapp:" + phone, ["To"] = "whatsapp:+14155238886", ["Body"] = text, ["NumMedia"] = "0",
-        };
-        var data = new StringBuilder(PublicBase + "/api/whatsapp");
-        foreach (var key in form.Keys.Order(StringComparer.Ordinal)) data.Append(key).Append(form[key]);
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/whatsapp") { Content = new FormUrlEncodedContent(form) };
-        request.Headers.Add("X-Twilio-Signature", Convert.ToBase64String(HMACSHA1.HashData(Encoding.UTF8.GetBytes(TwilioToken), Encoding.UTF8.GetBytes(data.ToString()))));
-        return request;
     }
 
     /// <summary>A minimal reverse proxy: each request to the next instance in turn, with X-Forwarded-For and -Proto.</summary>

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Bot.Tests.Infrastructure;
 using Bot.Web;
@@ -30,7 +28,7 @@ public static class LoadDriver
     private const string Token = "123456:LOADTEST_token";
     private const string Secret = "load-test-secret-0123456789abcdef";
     private const string AuthToken = "load-auth-token-0123456789";
-    private const string PublicBase = "https://bot.example.org";
+    private const string PublicBase = SignedWebhooks.TwilioPublicBase;
     private static readonly ConcurrentDictionary<string, Inbox> Inboxes = new();
 
     /// <summary>Replies received for one recipient: a waiter for the next one and the time of the last.</summary>
@@ -222,47 +220,15 @@ public static class LoadDriver
         var done = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
         Volatile.Write(ref inbox.Waiting, done);
         var started = Stopwatch.GetTimestamp();
-        using var request = telegram ? TelegramUpdate(sender, n, question) : WhatsAppMessage(key[3..], sender, n, question);
+        using var request = telegram
+            ? SignedWebhooks.Telegram(Secret, 100000 + sender, (sender * 1_000_000L) + n, question)
+            : SignedWebhooks.WhatsApp(AuthToken, key[3..], (sender * 1_000_000L) + n, question);
         using var response = await client.SendAsync(request);
         if (!response.IsSuccessStatusCode) throw new HttpRequestException($"HTTP {(int)response.StatusCode}");
         var answered = await done.Task.WaitAsync(TimeSpan.FromSeconds(15));
         // A turn may send several messages: wait until this recipient's replies have stopped for a moment.
         while (Stopwatch.GetElapsedTime(Volatile.Read(ref inbox.LastAt)) < TimeSpan.FromMilliseconds(40)) await Task.Delay(10);
         return Stopwatch.GetElapsedTime(started, answered).TotalMilliseconds;
-    }
-
-    private static HttpRequestMessage TelegramUpdate(int sender, int n, string text)
-    {
-        var chat = 100000 + sender;
-        var body = JsonSerializer.Serialize(new
-        {
-            update_id = sender * 1_000_000 + n,
-            message = new { message_id = n + 1, date = 1764000000, chat = new { id = chat, type = "private" }, from = new { id = chat, is_bot = false, first_name = "L" }, text },
-        });
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/telegram") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.Add("X-Telegram-Bot-Api-Secret-Token", Secret);
-        return request;
-    }
-
-    private static HttpRequestMessage WhatsAppMessage(string phone, int sender, int n, string text)
-    {
-        var form = new Dictionary<string, string>
-        {
-            ["MessageSid"] = "SM" + (sender * 1_000_000L + n).ToString("x32", CultureInfo.InvariantCulture), ["AccountSid"] = "AC0123456789abcdef0123456789abcdef",
-            ["From"] = "whatsapp:" + phone, ["To"] = "whatsapp:+14155238886", ["Body"] = text, ["NumMedia"] = "0",
-        };
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/whatsapp") { Content = new FormUrlEncodedContent(form) };
-        request.Headers.Add("X-Twilio-Signature", Sign(PublicBase + "/api/whatsapp", form));
-        return request;
-    }
-
-    /// <summary>Twilio's documented webhook signature: Base64(HMAC-SHA1(auth token, URL + sorted name/value pairs)).</summary>
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA5350", Justification = "Twilio's algorithm.")]
-    private static string Sign(string url, Dictionary<string, string> form)
-    {
-        var data = new StringBuilder(url);
-        foreach (var key in form.Keys.Order(StringComparer.Ordinal)) data.Append(key).Append(form[key]);
-        return Convert.ToBase64String(HMACSHA1.HashData(Encoding.UTF8.GetBytes(AuthToken), Encoding.UTF8.GetBytes(data.ToString())));
     }
 
     private static void Received(string key)
@@ -311,7 +277,7 @@ public static class LoadDriver
         return new Fakes(app);
     }
 
-    private static double P(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+    private static double P(double[] sorted, double p) => SignedWebhooks.Percentile(sorted, p);
 
     /// <summary>The devset's questions (texts only; read-only input for the load), or a few built-in ones without shared/.</summary>
     private static List<string> Questions()

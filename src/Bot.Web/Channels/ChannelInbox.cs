@@ -316,29 +316,30 @@ public sealed class ChannelInbox(
         var status = handled ? InboundStatus.Handled : done ? InboundStatus.Failed : InboundStatus.Pending;
         DateTimeOffset? handledAt = done ? clock.GetUtcNow() : null;
         // Recording the outcome is retried: a row left "processing" would be marked interrupted once its lease ran out.
-        for (var attempt = 1; ; attempt++)
+        try
         {
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                await _writes.RunAsync((db, c) => db.Inbound.Where(u => u.Id == row.Id).ExecuteUpdateAsync(u => u
-                    .SetProperty(x => x.LeaseUntil, (DateTimeOffset?)null)
-                    .SetProperty(x => x.Status, status)
-                    .SetProperty(x => x.Attempts, row.Attempts)
-                    .SetProperty(x => x.HandledAt, handledAt)
-                    .SetProperty(x => x.Payload, done ? null : row.Payload), c), CancellationToken.None);
-                break;
-            }
-            catch (Exception e) when (attempt < 5 && e is System.Data.Common.DbException or DbUpdateException or InvalidOperationException)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), CancellationToken.None);
-            }
-            catch
-            {
-                lock (_gate) _turns.Remove(row.Id);
-                throw;
+                try
+                {
+                    await _writes.RunAsync((db, c) => db.Inbound.Where(u => u.Id == row.Id).ExecuteUpdateAsync(u => u
+                        .SetProperty(x => x.LeaseUntil, (DateTimeOffset?)null)
+                        .SetProperty(x => x.Status, status)
+                        .SetProperty(x => x.Attempts, row.Attempts)
+                        .SetProperty(x => x.HandledAt, handledAt)
+                        .SetProperty(x => x.Payload, done ? null : row.Payload), c), CancellationToken.None);
+                    break;
+                }
+                catch (Exception e) when (attempt < 5 && e is System.Data.Common.DbException or DbUpdateException or InvalidOperationException)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), CancellationToken.None);
+                }
             }
         }
-        lock (_gate) _turns.Remove(row.Id);
+        finally
+        {
+            lock (_gate) _turns.Remove(row.Id);
+        }
         return done;
     }
 

@@ -25,10 +25,9 @@ public sealed class SqliteWriteGate : IDbCommandInterceptor, IDbTransactionInter
     public static readonly SqliteWriteGate Instance = new();
     private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(5);
     private readonly SemaphoreSlim _gate = new(1, 1);
-    /// <summary>Connections holding the gate (and whether the hold ends with their transaction).</summary>
-    private readonly ConditionalWeakTable<DbConnection, Hold> _holds = [];
-
-    private sealed class Hold;
+    /// <summary>Connections holding the gate (the value only marks them).</summary>
+    private readonly ConditionalWeakTable<DbConnection, object> _holds = [];
+    private static readonly object Held = new();
 
     public static bool IsWrite(string sql)
     {
@@ -36,20 +35,18 @@ public sealed class SqliteWriteGate : IDbCommandInterceptor, IDbTransactionInter
         return !(text.StartsWith("SELECT", StringComparison.OrdinalIgnoreCase) || text.StartsWith("PRAGMA", StringComparison.OrdinalIgnoreCase));
     }
 
-    private async ValueTask EnterAsync(DbCommand command, CancellationToken ct)
+    /// <summary>The connection when it must take the gate first (a writing statement, or a transaction) and does not hold it yet.</summary>
+    private DbConnection? NeedsGate(DbConnection? connection, string? sql = null) =>
+        connection is not null && (sql is null || IsWrite(sql)) && !_holds.TryGetValue(connection, out _) ? connection : null;
+
+    private async ValueTask EnterAsync(DbConnection? connection, CancellationToken ct)
     {
-        if (command.Connection is not { } connection || !IsWrite(command.CommandText)) return;
-        if (_holds.TryGetValue(connection, out _)) return;
-        if (!await _gate.WaitAsync(MaxWait, ct)) return;
-        _holds.AddOrUpdate(connection, new Hold());
+        if (connection is not null && await _gate.WaitAsync(MaxWait, ct)) _holds.AddOrUpdate(connection, Held);
     }
 
-    private void Enter(DbCommand command)
+    private void Enter(DbConnection? connection)
     {
-        if (command.Connection is not { } connection || !IsWrite(command.CommandText)) return;
-        if (_holds.TryGetValue(connection, out _)) return;
-        if (!_gate.Wait(MaxWait)) return;
-        _holds.AddOrUpdate(connection, new Hold());
+        if (connection is not null && _gate.Wait(MaxWait)) _holds.AddOrUpdate(connection, Held);
     }
 
     /// <summary>
@@ -74,39 +71,39 @@ public sealed class SqliteWriteGate : IDbCommandInterceptor, IDbTransactionInter
     public async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
         InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
     {
-        await EnterAsync(command, cancellationToken);
+        await EnterAsync(NeedsGate(command.Connection, command.CommandText), cancellationToken);
         return result;
     }
 
     public InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
     {
-        Enter(command);
+        Enter(NeedsGate(command.Connection, command.CommandText));
         return result;
     }
 
     public async ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData,
         InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
-        await EnterAsync(command, cancellationToken);
+        await EnterAsync(NeedsGate(command.Connection, command.CommandText), cancellationToken);
         return result;
     }
 
     public InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
     {
-        Enter(command);
+        Enter(NeedsGate(command.Connection, command.CommandText));
         return result;
     }
 
     public async ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData,
         InterceptionResult<object> result, CancellationToken cancellationToken = default)
     {
-        await EnterAsync(command, cancellationToken);
+        await EnterAsync(NeedsGate(command.Connection, command.CommandText), cancellationToken);
         return result;
     }
 
     public InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result)
     {
-        Enter(command);
+        Enter(NeedsGate(command.Connection, command.CommandText));
         return result;
     }
 
@@ -174,13 +171,13 @@ public sealed class SqliteWriteGate : IDbCommandInterceptor, IDbTransactionInter
     public async ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(DbConnection connection, TransactionStartingEventData eventData,
         InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default)
     {
-        if (!_holds.TryGetValue(connection, out _) && await _gate.WaitAsync(MaxWait, cancellationToken)) _holds.AddOrUpdate(connection, new Hold());
+        await EnterAsync(NeedsGate(connection), cancellationToken);
         return result;
     }
 
     public InterceptionResult<DbTransaction> TransactionStarting(DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result)
     {
-        if (!_holds.TryGetValue(connection, out _) && _gate.Wait(MaxWait)) _holds.AddOrUpdate(connection, new Hold());
+        Enter(NeedsGate(connection));
         return result;
     }
 

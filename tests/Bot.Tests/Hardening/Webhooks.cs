@@ -32,18 +32,7 @@ public static class Webhooks
     }
 
     /// <summary>An inbound WhatsApp text as Twilio posts it (<paramref name="sid"/> is its MessageSid, the same on Twilio's retries).</summary>
-    public static Dictionary<string, string> WhatsAppText(string sid, string from, string body) => new()
-    {
-        ["MessageSid"] = sid,
-        ["SmsMessageSid"] = sid,
-        ["AccountSid"] = OutboxTestHost.AccountSid,
-        ["From"] = "whatsapp:" + from,
-        ["To"] = "whatsapp:+14155238886",
-        ["Body"] = body,
-        ["NumMedia"] = "0",
-        ["ProfileName"] = "Ayşe",
-        ["WaId"] = from.TrimStart('+'),
-    };
+    public static Dictionary<string, string> WhatsAppText(string sid, string from, string body) => WhatsAppTestHost.InboundForm(sid, from, body);
 
     public static string Sid(int n) => "SM" + n.ToString("x32", CultureInfo.InvariantCulture);
 

@@ -12,7 +12,7 @@ namespace Bot.Tests.Channels.WhatsApp;
 /// <summary>The real host with WhatsApp on, behind a pretend proxy (public URL https://bot.example.org), against a fake Twilio API.</summary>
 public abstract class WhatsAppTestHost : IAsyncLifetime
 {
-    protected const string AccountSid = "AC0123456789abcdef0123456789abcdef";
+    public const string AccountSid = "AC0123456789abcdef0123456789abcdef";
     protected const string AuthToken = "test-auth-token-0123456789";
     protected const string PublicBase = "https://bot.example.org";
     protected const string TemplateTr = "HX11111111111111111111111111111111";
@@ -61,10 +61,13 @@ public abstract class WhatsAppTestHost : IAsyncLifetime
     protected string NextSid() => "SM" + Interlocked.Increment(ref _sid).ToString("x32", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The form of an inbound WhatsApp text as Twilio posts it.</summary>
-    protected Dictionary<string, string> Inbound(string from, string body, string? sid = null) => new()
+    protected Dictionary<string, string> Inbound(string from, string body, string? sid = null) => InboundForm(sid ?? NextSid(), from, body);
+
+    /// <summary>The form of an inbound WhatsApp text as Twilio posts it (<paramref name="sid"/> is its MessageSid, the same on Twilio's retries).</summary>
+    public static Dictionary<string, string> InboundForm(string sid, string from, string body) => new()
     {
-        ["MessageSid"] = sid ?? NextSid(),
-        ["SmsMessageSid"] = sid ?? "SMx",
+        ["MessageSid"] = sid,
+        ["SmsMessageSid"] = sid,
         ["AccountSid"] = AccountSid,
         ["From"] = "whatsapp:" + from,
         ["To"] = "whatsapp:+14155238886",
