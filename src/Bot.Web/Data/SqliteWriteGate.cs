@@ -16,14 +16,23 @@ namespace Bot.Web.Data;
 /// one, and gives it back when that statement ends outside a transaction, or when its transaction commits or
 /// rolls back (SQLite says whether a transaction is open: <c>sqlite3_get_autocommit</c>).
 /// Reads never wait for it (WAL lets them run beside the writer). A writer that cannot get the gate within
-/// <see cref="MaxWait"/> (e.g. a flow that writes on a second connection while its first one holds the gate) goes on
+/// one second (e.g. a flow that writes on a second connection while its first one holds the gate) goes on
 /// without it, to SQLite's own busy handling, as without this gate. One process per SQLite file (see the README), so a
 /// process-wide gate is the file's gate.
 /// </summary>
 public sealed class SqliteWriteGate : IDbCommandInterceptor, IDbTransactionInterceptor, IDbConnectionInterceptor
 {
     public static readonly SqliteWriteGate Instance = new();
-    private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// Longest wait for the gate before writing without it. Kept short: a writer still waiting this long points to a
+    /// hold that should have ended (a flow writing on a second connection inside its own transaction), and each such
+    /// wait stalls a turn; it is counted in <see cref="Bypassed"/>.
+    /// </summary>
+    private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(1);
+    private long _bypassed;
+
+    /// <summary>Writes that went ahead without the gate after <see cref="MaxWait"/> (for diagnosis).</summary>
+    public long Bypassed => Interlocked.Read(ref _bypassed);
     private readonly SemaphoreSlim _gate = new(1, 1);
     /// <summary>Connections holding the gate (the value only marks them).</summary>
     private readonly ConditionalWeakTable<DbConnection, object> _holds = [];
@@ -41,12 +50,16 @@ public sealed class SqliteWriteGate : IDbCommandInterceptor, IDbTransactionInter
 
     private async ValueTask EnterAsync(DbConnection? connection, CancellationToken ct)
     {
-        if (connection is not null && await _gate.WaitAsync(MaxWait, ct)) _holds.AddOrUpdate(connection, Held);
+        if (connection is null) return;
+        if (await _gate.WaitAsync(MaxWait, ct)) _holds.AddOrUpdate(connection, Held);
+        else Interlocked.Increment(ref _bypassed);
     }
 
     private void Enter(DbConnection? connection)
     {
-        if (connection is not null && _gate.Wait(MaxWait)) _holds.AddOrUpdate(connection, Held);
+        if (connection is null) return;
+        if (_gate.Wait(MaxWait)) _holds.AddOrUpdate(connection, Held);
+        else Interlocked.Increment(ref _bypassed);
     }
 
     /// <summary>
