@@ -1,9 +1,13 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using Bot.Web.Operations;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using SQLitePCL;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using SQLitePCL;
 
 namespace Bot.Web.Data;
 
@@ -11,32 +15,43 @@ namespace Bot.Web.Data;
 /// SQLite lets one connection write at a time. Left alone, the others wait inside <c>sqlite3_step</c> — SQLite's busy
 /// handler sleeps 1, 2, 5 … 100 ms between tries, blocking a thread-pool thread all the while — so under many concurrent
 /// turns the threads sleep, the pool starves and every request slows down. This interceptor queues writers in memory
-/// instead: a connection takes the process-wide gate (an async wait, no thread blocked) when it begins a transaction
+/// instead: a connection takes its database file's gate (an async wait, no thread blocked) when it begins a transaction
 /// (Microsoft.Data.Sqlite begins them IMMEDIATE, taking the write lock at once) or before a writing statement outside
 /// one, and gives it back when that statement ends outside a transaction, or when its transaction commits or
 /// rolls back (SQLite says whether a transaction is open: <c>sqlite3_get_autocommit</c>).
 /// Reads never wait for it (WAL lets them run beside the writer). A writer that cannot get the gate within
-/// one second (e.g. a flow that writes on a second connection while its first one holds the gate) goes on
-/// without it, to SQLite's own busy handling, as without this gate. One process per SQLite file (see the README), so a
-/// process-wide gate is the file's gate.
+/// one second goes on without it, to SQLite's own busy handling (as without this gate): that happens when something
+/// outside this process's EF Core contexts holds the file's write lock, so the gate's holder is itself waiting in
+/// SQLite. One process per SQLite file (see the README), so a gate in the process is the file's gate.
 /// </summary>
 public sealed class SqliteWriteGate : IDbCommandInterceptor, IDbTransactionInterceptor, IDbConnectionInterceptor
 {
     public static readonly SqliteWriteGate Instance = new();
     /// <summary>
-    /// Longest wait for the gate before writing without it. Kept short: a writer still waiting this long points to a
-    /// hold that should have ended (a flow writing on a second connection inside its own transaction), and each such
-    /// wait stalls a turn; it is counted in <see cref="Bypassed"/>.
+    /// Longest wait for the gate before writing without it. Kept short: a writer still waiting this long means the
+    /// holder is itself stuck in SQLite's busy handling (another process or an outside connection holds the file's
+    /// write lock: a backup, an operator's sqlite3 session), and queueing behind it helps nobody. Each such wait is
+    /// logged as a warning and counted (metric <c>segbot.sqlite.gate_timeouts</c>).
     /// </summary>
     private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(1);
-    private long _bypassed;
 
-    /// <summary>Writes that went ahead without the gate after <see cref="MaxWait"/> (for diagnosis).</summary>
-    public long Bypassed => Interlocked.Read(ref _bypassed);
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    /// <summary>Connections holding the gate (the value only marks them).</summary>
-    private readonly ConditionalWeakTable<DbConnection, object> _holds = [];
-    private static readonly object Held = new();
+    /// <summary>One gate per database file: writers to different files (tests, tools) never wait for each other.</summary>
+    private sealed class FileGate(string file)
+    {
+        public readonly string File = file;
+        public readonly SemaphoreSlim Lock = new(1, 1);
+        public long HeldSince;
+        public long TimedOut;
+    }
+
+    private readonly ConcurrentDictionary<string, FileGate> _files = new(StringComparer.Ordinal);
+    /// <summary>Each connection's file gate (a pooled context keeps its connection, so this is looked up once).</summary>
+    private readonly ConditionalWeakTable<DbConnection, FileGate> _gateOf = [];
+    /// <summary>Connections holding their file's gate.</summary>
+    private readonly ConditionalWeakTable<DbConnection, FileGate> _holds = [];
+
+    /// <summary>Writes to <paramref name="file"/> that went ahead without the gate after <see cref="MaxWait"/>.</summary>
+    public long TimedOut(string file) => _files.TryGetValue(Path.GetFullPath(file), out var gate) ? Interlocked.Read(ref gate.TimedOut) : 0;
 
     public static bool IsWrite(string sql)
     {
@@ -44,22 +59,48 @@ public sealed class SqliteWriteGate : IDbCommandInterceptor, IDbTransactionInter
         return !(text.StartsWith("SELECT", StringComparison.OrdinalIgnoreCase) || text.StartsWith("PRAGMA", StringComparison.OrdinalIgnoreCase));
     }
 
+    private FileGate GateOf(DbConnection connection) => _gateOf.GetValue(connection, c =>
+    {
+        var file = new SqliteConnectionStringBuilder(c.ConnectionString).DataSource;
+        file = string.IsNullOrEmpty(file) || file == ":memory:" ? $":memory:{RuntimeHelpers.GetHashCode(c)}" : Path.GetFullPath(file);
+        return _files.GetOrAdd(file, f => new FileGate(f));
+    });
+
     /// <summary>The connection when it must take the gate first (a writing statement, or a transaction) and does not hold it yet.</summary>
     private DbConnection? NeedsGate(DbConnection? connection, string? sql = null) =>
         connection is not null && (sql is null || IsWrite(sql)) && !_holds.TryGetValue(connection, out _) ? connection : null;
 
-    private async ValueTask EnterAsync(DbConnection? connection, CancellationToken ct)
+    private async ValueTask EnterAsync(DbConnection? connection, DbContext? context, CancellationToken ct)
     {
         if (connection is null) return;
-        if (await _gate.WaitAsync(MaxWait, ct)) _holds.AddOrUpdate(connection, Held);
-        else Interlocked.Increment(ref _bypassed);
+        var gate = GateOf(connection);
+        if (await gate.Lock.WaitAsync(MaxWait, ct)) Hold(connection, gate);
+        else TimeOut(gate, context);
     }
 
-    private void Enter(DbConnection? connection)
+    private void Enter(DbConnection? connection, DbContext? context)
     {
         if (connection is null) return;
-        if (_gate.Wait(MaxWait)) _holds.AddOrUpdate(connection, Held);
-        else Interlocked.Increment(ref _bypassed);
+        var gate = GateOf(connection);
+        if (gate.Lock.Wait(MaxWait)) Hold(connection, gate);
+        else TimeOut(gate, context);
+    }
+
+    private void Hold(DbConnection connection, FileGate gate)
+    {
+        _holds.AddOrUpdate(connection, gate);
+        Volatile.Write(ref gate.HeldSince, Stopwatch.GetTimestamp());
+    }
+
+    private static void TimeOut(FileGate gate, DbContext? context)
+    {
+        Interlocked.Increment(ref gate.TimedOut);
+        BotMetrics.SqliteGateTimeout();
+        var heldFor = Stopwatch.GetElapsedTime(Volatile.Read(ref gate.HeldSince));
+        context?.GetService<ILoggerFactory>()?.CreateLogger<SqliteWriteGate>().LogWarning(
+            "A write to {File} waited {Wait} ms for the write gate, held for {Held} ms by a writer that SQLite itself keeps waiting " +
+            "(another process or connection holds the file's write lock); writing without the gate",
+            Path.GetFileName(gate.File), (int)MaxWait.TotalMilliseconds, (int)heldFor.TotalMilliseconds);
     }
 
     /// <summary>
@@ -77,46 +118,46 @@ public sealed class SqliteWriteGate : IDbCommandInterceptor, IDbTransactionInter
 
     private void Exit(DbConnection? connection)
     {
-        if (connection is not null && _holds.Remove(connection)) _gate.Release();
+        if (connection is not null && _holds.TryGetValue(connection, out var gate) && _holds.Remove(connection)) gate.Lock.Release();
     }
 
     // Statements.
     public async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
         InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
     {
-        await EnterAsync(NeedsGate(command.Connection, command.CommandText), cancellationToken);
+        await EnterAsync(NeedsGate(command.Connection, command.CommandText), eventData.Context, cancellationToken);
         return result;
     }
 
     public InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
     {
-        Enter(NeedsGate(command.Connection, command.CommandText));
+        Enter(NeedsGate(command.Connection, command.CommandText), eventData.Context);
         return result;
     }
 
     public async ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData,
         InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
-        await EnterAsync(NeedsGate(command.Connection, command.CommandText), cancellationToken);
+        await EnterAsync(NeedsGate(command.Connection, command.CommandText), eventData.Context, cancellationToken);
         return result;
     }
 
     public InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
     {
-        Enter(NeedsGate(command.Connection, command.CommandText));
+        Enter(NeedsGate(command.Connection, command.CommandText), eventData.Context);
         return result;
     }
 
     public async ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData,
         InterceptionResult<object> result, CancellationToken cancellationToken = default)
     {
-        await EnterAsync(NeedsGate(command.Connection, command.CommandText), cancellationToken);
+        await EnterAsync(NeedsGate(command.Connection, command.CommandText), eventData.Context, cancellationToken);
         return result;
     }
 
     public InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result)
     {
-        Enter(NeedsGate(command.Connection, command.CommandText));
+        Enter(NeedsGate(command.Connection, command.CommandText), eventData.Context);
         return result;
     }
 
@@ -184,13 +225,13 @@ public sealed class SqliteWriteGate : IDbCommandInterceptor, IDbTransactionInter
     public async ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(DbConnection connection, TransactionStartingEventData eventData,
         InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default)
     {
-        await EnterAsync(NeedsGate(connection), cancellationToken);
+        await EnterAsync(NeedsGate(connection), eventData.Context, cancellationToken);
         return result;
     }
 
     public InterceptionResult<DbTransaction> TransactionStarting(DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result)
     {
-        Enter(NeedsGate(connection));
+        Enter(NeedsGate(connection), eventData.Context);
         return result;
     }
 

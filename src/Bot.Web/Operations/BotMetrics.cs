@@ -21,6 +21,8 @@ public static class BotMetrics
     private static readonly Histogram<double> MatchDuration = Meter.CreateHistogram<double>("segbot.match.duration", "ms", "Knowledge-base match latency");
     private static readonly Counter<long> Sent = Meter.CreateCounter<long>("segbot.messages.sent", description: "Messages accepted by a channel's API");
     private static readonly Counter<long> Errors = Meter.CreateCounter<long>("segbot.channel.errors", description: "Channel API errors by class");
+    private static readonly Counter<long> GateTimeouts = Meter.CreateCounter<long>("segbot.sqlite.gate_timeouts",
+        description: "SQLite writes that waited over a second for the in-process write gate (the file's write lock held from outside)");
 
     public static void Turn(string channel, string language, TimeSpan duration)
     {
@@ -45,6 +47,8 @@ public static class BotMetrics
     }
 
     private static int _outboxObserved;
+
+    public static void SqliteGateTimeout() => GateTimeouts.Add(1);
 
     /// <summary>An error class: rate-limited, unreachable, opted-out, rejected, transient.</summary>
     public static void ChannelError(string channel, string kind) =>

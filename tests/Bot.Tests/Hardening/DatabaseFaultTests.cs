@@ -1,6 +1,8 @@
 using System.Net;
 using Bot.Tests.Infrastructure;
+using Bot.Web.Data;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 using Xunit;
 
 namespace Bot.Tests.Hardening;
@@ -35,8 +37,21 @@ public sealed class DatabaseFaultTests : ChannelFaultHost
             var deliveries = telegramBodies.Select(u => DeliverInOrderAsync(u.Bodies, b => Webhooks.PostTelegramAsync(Host.Client, b)))
                 .Concat(whatsAppForms.Select(u => DeliverInOrderAsync(u.Forms, f => Webhooks.PostWhatsAppAsync(Host.Client, f))))
                 .ToList();
+            // Meanwhile a bot on another database file (another test, a tool) is not held up by this file's lock.
+            using var otherData = new TempFolder();
+            await using (var other = await BotHost.StartSqliteAsync(otherData.Path))
+            {
+                var answer = await other.SayAsync("web-other-file", "çalışma izni için hangi belgeler gerekiyor");
+                Assert.NotEmpty(answer);
+                Assert.Equal(0, SqliteWriteGate.Instance.TimedOut(Path.Combine(otherData.Path, "bot.db")));
+            }
             await Task.Delay(TimeSpan.FromSeconds(3)); // the fault itself: the lock is held this long
             Assert.DoesNotContain(Telegram.Accepted, a => chats.Contains(a.Chat)); // the lock is real: nothing was processed meanwhile
+            // Writers queued behind the stuck one do not wait forever: they are let through to SQLite's own busy
+            // handling after a second, and the operator is told why the bot is slow (a warning, the file's name only).
+            Assert.True(SqliteWriteGate.Instance.TimedOut(Path.Combine(Data.Path, "bot.db")) > 0);
+            Assert.Contains(Logs.Entries, e => e.Level == LogLevel.Warning && e.Category.EndsWith(nameof(SqliteWriteGate), StringComparison.Ordinal)
+                && e.Message.Contains("bot.db", StringComparison.Ordinal) && !e.Message.Contains(Data.Path, StringComparison.Ordinal));
             await using (var rollback = locker.CreateCommand())
             {
                 rollback.CommandText = "ROLLBACK;";
