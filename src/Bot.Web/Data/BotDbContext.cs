@@ -160,6 +160,7 @@ public abstract class BotDbContext(DbContextOptions options) : IdentityDbContext
             e.Property(x => x.DismissReason).HasMaxLength(500);
             e.HasIndex(x => new { x.Status, x.GroupId });
             e.HasIndex(x => x.GroupId);
+            e.HasIndex(x => x.Signature); // grouping finds the same question asked again by its signature
         });
         modelBuilder.Entity<Feedback.WebChatMail>(e =>
         {

@@ -600,6 +600,8 @@ namespace Bot.Web.Data.Migrations.Postgres
 
                     b.HasIndex("GroupId");
 
+                    b.HasIndex("Signature");
+
                     b.HasIndex("UserId");
 
                     b.HasIndex("Status", "GroupId");

@@ -583,6 +583,8 @@ namespace Bot.Web.Data.Migrations.Sqlite
 
                     b.HasIndex("GroupId");
 
+                    b.HasIndex("Signature");
+
                     b.HasIndex("UserId");
 
                     b.HasIndex("Status", "GroupId");
