@@ -52,8 +52,8 @@ public static class LoadDriver
         var questions = Questions();
 
         Console.WriteLine($"database: {(postgres is null ? "SQLite" : "PostgreSQL")}; {seconds} s per level; questions: {questions.Count}; {Environment.ProcessorCount} cores");
-        Console.WriteLine("| senders | answered | msg/s | p50 ms | p95 ms | p99 ms | errors | CPU % (of all cores) | working set MiB |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+        Console.WriteLine("| senders | answered | msg/s | p50 ms | p95 ms | p99 ms | errors | CPU % (of all cores) | CPU ms/msg | allocated KiB/msg | GC pause % | working set MiB |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
         var sender = 0;
         foreach (var level in levels)
         {
@@ -61,6 +61,8 @@ public static class LoadDriver
             var errors = 0;
             var process = Process.GetCurrentProcess();
             var cpuBefore = process.TotalProcessorTime;
+            var allocatedBefore = GC.GetTotalAllocatedBytes();
+            var pauseBefore = GC.GetTotalPauseDuration();
             var clock = Stopwatch.StartNew();
             var until = TimeSpan.FromSeconds(seconds);
             var first = sender;
@@ -84,10 +86,14 @@ public static class LoadDriver
             });
             var wall = clock.Elapsed;
             process.Refresh();
-            var cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds / wall.TotalSeconds / Environment.ProcessorCount * 100;
+            var cpuTime = process.TotalProcessorTime - cpuBefore;
+            var cpu = cpuTime.TotalSeconds / wall.TotalSeconds / Environment.ProcessorCount * 100;
             var sorted = latencies.Order().ToArray();
+            var perMessage = Math.Max(1, sorted.Length);
+            var allocatedKiB = (GC.GetTotalAllocatedBytes() - allocatedBefore) / 1024.0 / perMessage;
+            var pause = (GC.GetTotalPauseDuration() - pauseBefore) / wall * 100;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {level} | {sorted.Length} | {sorted.Length / wall.TotalSeconds:0} | {P(sorted, 0.5):0.0} | {P(sorted, 0.95):0.0} | {P(sorted, 0.99):0.0} | {errors} | {cpu:0} | {process.WorkingSet64 / 1048576.0:0} |"));
+                $"| {level} | {sorted.Length} | {sorted.Length / wall.TotalSeconds:0} | {P(sorted, 0.5):0.0} | {P(sorted, 0.95):0.0} | {P(sorted, 0.99):0.0} | {errors} | {cpu:0} | {cpuTime.TotalMilliseconds / perMessage:0.0} | {allocatedKiB:0} | {pause:0.0} | {process.WorkingSet64 / 1048576.0:0} |"));
         }
     }
 

@@ -24,7 +24,7 @@ public static class DatabaseSetup
         else
         {
             var cs = SqliteConnectionString(configuration, db, contentRoot);
-            services.AddPooledDbContextFactory<SqliteBotDbContext>(o => o.UseSqlite(cs).AddInterceptors(SqliteBusyTimeout.Instance, SqliteWriteGate.Instance));
+            services.AddPooledDbContextFactory<SqliteBotDbContext>(o => o.UseSqlite(cs).AddInterceptors(SqlitePragmas.For(db.SqliteSynchronous), SqliteWriteGate.Instance));
             services.AddSingleton<IDbContextFactory<BotDbContext>, ContextFactory<SqliteBotDbContext>>();
         }
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<BotDbContext>>().CreateDbContext());
@@ -73,13 +73,20 @@ public static class DatabaseSetup
 }
 
 /// <summary>
-/// Lets SQLite itself wait for the write lock (PRAGMA busy_timeout: it retries within a millisecond or two) instead of
-/// Microsoft.Data.Sqlite's own retry, which sleeps 150 ms each time: concurrent writers (turns, the outbox) then queue
-/// up in order instead of stalling.
+/// Per-connection settings. <c>busy_timeout</c> lets SQLite itself wait for the write lock (it retries within a
+/// millisecond or two) instead of Microsoft.Data.Sqlite's own retry, which sleeps 150 ms each time; writers inside this
+/// process queue in <see cref="SqliteWriteGate"/> first, so this covers only writers outside it. <c>synchronous</c>
+/// per <see cref="DatabaseOptions.SqliteSynchronous"/>.
 /// </summary>
-public sealed class SqliteBusyTimeout : Microsoft.EntityFrameworkCore.Diagnostics.DbConnectionInterceptor
+public sealed class SqlitePragmas : Microsoft.EntityFrameworkCore.Diagnostics.DbConnectionInterceptor
 {
-    public static readonly SqliteBusyTimeout Instance = new();
+    private static readonly SqlitePragmas Normal = new("PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL;");
+    private static readonly SqlitePragmas Full = new("PRAGMA busy_timeout = 30000; PRAGMA synchronous = FULL;");
+    private readonly string _sql;
+
+    private SqlitePragmas(string sql) => _sql = sql;
+
+    public static SqlitePragmas For(SqliteSynchronous synchronous) => synchronous == SqliteSynchronous.Full ? Full : Normal;
 
     public override void ConnectionOpened(System.Data.Common.DbConnection connection, Microsoft.EntityFrameworkCore.Diagnostics.ConnectionEndEventData eventData) =>
         Apply(connection);
@@ -91,10 +98,10 @@ public sealed class SqliteBusyTimeout : Microsoft.EntityFrameworkCore.Diagnostic
         return Task.CompletedTask;
     }
 
-    private static void Apply(System.Data.Common.DbConnection connection)
+    private void Apply(System.Data.Common.DbConnection connection)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA busy_timeout = 30000;";
+        command.CommandText = _sql;
         command.ExecuteNonQuery();
     }
 }

@@ -192,6 +192,20 @@ public sealed class SqliteConversationTests : IDisposable
         await using var command = db.Database.GetDbConnection().CreateCommand();
         command.CommandText = "PRAGMA journal_mode;";
         Assert.Equal("wal", (string?)await command.ExecuteScalarAsync());
+        command.CommandText = "PRAGMA synchronous;";
+        Assert.Equal(1L, (long)(await command.ExecuteScalarAsync())!); // NORMAL: with WAL, a commit does not wait for the disk
+    }
+
+    [Fact]
+    public async Task Database_SqliteSynchronous_Full_makes_every_commit_wait_for_the_disk()
+    {
+        await using var host = await BotHost.StartSqliteAsync(_data.Path, extra: new Dictionary<string, string?> { ["Database:SqliteSynchronous"] = "Full" });
+        var factory = host.Services.GetRequiredService<IDbContextFactory<BotDbContext>>();
+        await using var db = await factory.CreateDbContextAsync();
+        await db.Database.OpenConnectionAsync();
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = "PRAGMA synchronous;";
+        Assert.Equal(2L, (long)(await command.ExecuteScalarAsync())!);
     }
 
     public void Dispose() => _data.Dispose();

@@ -64,6 +64,7 @@ public sealed class ConfigurationTests
         { "Knowledge:AnswerThreshold", "1.5", "Knowledge:AnswerThreshold" },
         { "Database:Provider", "Oracle", "Database:Provider" },
         { "Database:Provider", "Postgres", "ConnectionStrings:Bot" },
+        { "Database:SqliteSynchronous", "Sometimes", "Database:SqliteSynchronous" },
         { "Database:Provdier", "Sqlite", "Database" },
         { "Conversation:MaxTextLength", "5", "Conversation:MaxTextLength" },
         { "Security:PseudonymKey", "not-base64!", "Security:PseudonymKey" },
