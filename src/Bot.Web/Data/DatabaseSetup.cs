@@ -98,8 +98,16 @@ public sealed class SqlitePragmas : Microsoft.EntityFrameworkCore.Diagnostics.Db
         return Task.CompletedTask;
     }
 
+    /// <summary>The pooled native connections already set up (the settings stay with them; EF opens one per context use).</summary>
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> _applied = [];
+
     private void Apply(System.Data.Common.DbConnection connection)
     {
+        if (connection is SqliteConnection { Handle: { } handle })
+        {
+            if (_applied.TryGetValue(handle, out _)) return;
+            _applied.AddOrUpdate(handle, handle);
+        }
         using var command = connection.CreateCommand();
         command.CommandText = _sql;
         command.ExecuteNonQuery();

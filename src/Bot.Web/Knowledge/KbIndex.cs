@@ -85,6 +85,13 @@ public sealed class KbIndex : IDisposable
     private readonly Dictionary<string, string[][]> _phrasingTerms = [];
     private readonly Dictionary<string, double[]> _phrasingWeight = [];
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _known = new(StringComparer.Ordinal);
+    /// <summary>
+    /// Each query term's statistics in this (immutable) index, looked up once: building them seeks the term in every
+    /// segment's terms dictionary with a new enumerator each time, which was most of a match's CPU and allocations.
+    /// Bounded, since n-grams of misspelt words keep coming.
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Field, string Term), TermContext> _termContexts = new();
+    private const int MaxCachedTerms = 200_000;
     private readonly Dictionary<string, Dictionary<string, int>> _termDocs = [];
     private int _documents;
     private readonly Dictionary<string, Dictionary<string, int>> _entryFrequency = [];
@@ -244,7 +251,7 @@ public sealed class KbIndex : IDisposable
             queryTerms[field] = terms;
             foreach (var term in terms.Select(t => t.Term).Distinct(StringComparer.Ordinal))
             {
-                query.Add(new TermQuery(new Term(field, term)) { Boost = FieldBoosts[field] }, Occur.SHOULD);
+                query.Add(TermQueryFor(field, term), Occur.SHOULD);
             }
         }
         // Character n-grams only for the words the index does not know (typos): known words already match exactly.
@@ -253,7 +260,7 @@ public sealed class KbIndex : IDisposable
         {
             foreach (var gram in TextAnalysis.Terms(_analysis.IndexAnalyzer, TextAnalysis.NGrams, unknown).Select(t => t.Term).Distinct(StringComparer.Ordinal))
             {
-                query.Add(new TermQuery(new Term(TextAnalysis.NGrams, gram)) { Boost = FieldBoosts[TextAnalysis.NGrams] }, Occur.SHOULD);
+                query.Add(TermQueryFor(TextAnalysis.NGrams, gram), Occur.SHOULD);
             }
         }
         if (query.Clauses.Count == 0) return MatchResult.Nothing;
@@ -308,6 +315,14 @@ public sealed class KbIndex : IDisposable
                 Math.Round(sim, 4), Math.Round(anchor, 4), Math.Round(lead, 4), Math.Round(whole, 4)));
         }
         return Decide(ranked, options, positions.Count);
+    }
+
+    private TermQuery TermQueryFor(string field, string text)
+    {
+        var term = new Term(field, text);
+        var states = _termContexts.TryGetValue((field, text), out var known) ? known : TermContext.Build(_reader.Context, term);
+        if (known is null && _termContexts.Count < MaxCachedTerms) _termContexts.TryAdd((field, text), states);
+        return new TermQuery(term, states) { Boost = FieldBoosts[field] };
     }
 
     /// <summary>
