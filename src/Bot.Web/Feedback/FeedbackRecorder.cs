@@ -7,7 +7,12 @@ namespace Bot.Web.Feedback;
 
 /// <summary>Records what the bot could not answer, for staff.</summary>
 public sealed class FeedbackRecorder(IDbContextFactory<BotDbContext> dbFactory, TimeProvider clock, KnowledgeService knowledge, QueueText queueText)
+    : IAsyncDisposable
 {
+    private readonly GroupCommit _counts = new(dbFactory);
+
+    public ValueTask DisposeAsync() => _counts.DisposeAsync();
+
     /// <summary>How many of the user's questions and messages are kept for staff.</summary>
     public async Task<int> CountOfAsync(string userId, CancellationToken ct)
     {
@@ -26,9 +31,16 @@ public sealed class FeedbackRecorder(IDbContextFactory<BotDbContext> dbFactory, 
     /// <summary>Counts what happened to one question (no user, no text): the dashboard's and reports' numbers.</summary>
     public async Task CountQuestionAsync(string channel, string language, string? centreId, string outcome, CancellationToken ct)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        db.QuestionEvents.Add(new Staff.QuestionEvent { At = clock.GetUtcNow(), Channel = channel, Language = language, CentreId = centreId, Outcome = outcome });
-        await db.SaveChangesAsync(ct);
+        var at = clock.GetUtcNow();
+        // Concurrent turns' counts share one commit; each attempt of a round adds its own row.
+        await _counts.RunAsync(async (db, c) =>
+        {
+            var row = new Staff.QuestionEvent { At = at, Channel = channel, Language = language, CentreId = centreId, Outcome = outcome };
+            db.QuestionEvents.Add(row);
+            await db.SaveChangesAsync(c);
+            db.Entry(row).State = EntityState.Detached;
+            return 1;
+        }, ct);
     }
 
     /// <summary>The user id of questions whose asker deleted their data.</summary>

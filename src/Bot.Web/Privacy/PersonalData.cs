@@ -16,7 +16,7 @@ public sealed class UserDirectory(
     IDbContextFactory<BotDbContext> dbFactory,
     IDataProtectionProvider dataProtection,
     IOptions<SecurityOptions> security,
-    TimeProvider clock) : IDisposable
+    TimeProvider clock) : IAsyncDisposable
 {
     /// <summary>The Data Protection purpose addresses are encrypted under (a bulk import must use the same).</summary>
     public const string AddressPurpose = "Bot.ChannelAddress.v1";
@@ -25,6 +25,7 @@ public sealed class UserDirectory(
     private readonly IDataProtector _addresses = dataProtection.CreateProtector(AddressPurpose);
     private readonly IDataProtector _secrets = dataProtection.CreateProtector("Bot.AppSecret.v1");
     private readonly SemaphoreSlim _keyLock = new(1, 1);
+    private readonly GroupCommit _touches = new(dbFactory);
     private byte[]? _key;
 
     /// <summary>The pseudonymous id of channel + address (lower-case hex, 32 characters).</summary>
@@ -40,12 +41,13 @@ public sealed class UserDirectory(
     {
         var id = await IdOfAsync(channel, address, ct);
         var now = clock.GetUtcNow();
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        // Writing to the bot again means the channel delivers to this user again.
-        var updated = await db.BotUsers.Where(u => u.Id == id)
-            .ExecuteUpdateAsync(u => u.SetProperty(x => x.LastSeenAt, now).SetProperty(x => x.UnreachableSince, (DateTimeOffset?)null), ct);
+        // Writing to the bot again means the channel delivers to this user again. (Concurrent turns' touches share one
+        // commit.)
+        var updated = await _touches.RunAsync((db, c) => db.BotUsers.Where(u => u.Id == id)
+            .ExecuteUpdateAsync(u => u.SetProperty(x => x.LastSeenAt, now).SetProperty(x => x.UnreachableSince, (DateTimeOffset?)null), c), ct);
         if (updated == 0)
         {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
             db.BotUsers.Add(new BotUser
             {
                 Id = id,
@@ -175,7 +177,11 @@ public sealed class UserDirectory(
         await db.BotUsers.Where(u => u.Id == userId).ExecuteDeleteAsync(ct);
     }
 
-    public void Dispose() => _keyLock.Dispose();
+    public async ValueTask DisposeAsync()
+    {
+        await _touches.DisposeAsync();
+        _keyLock.Dispose();
+    }
 
     private async Task<byte[]> KeyAsync(CancellationToken ct)
     {
