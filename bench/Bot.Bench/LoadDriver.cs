@@ -1,3 +1,4 @@
+using Bot.Web.Data;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
@@ -95,6 +96,10 @@ public static class LoadDriver
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {level} | {sorted.Length} | {sorted.Length / wall.TotalSeconds:0} | {P(sorted, 0.5):0.0} | {P(sorted, 0.95):0.0} | {P(sorted, 0.99):0.0} | {errors} | {cpu:0} | {cpuTime.TotalMilliseconds / perMessage:0.0} | {allocatedKiB:0} | {pause:0.0} | {process.WorkingSet64 / 1048576.0:0} |"));
         }
+        if (host.Postgres is null)
+        {
+            Console.WriteLine($"SQLite writes that waited over 1 s for the write gate: {SqliteWriteGate.Instance.TimedOut(host.DatabaseFile)}");
+        }
     }
 
     /// <summary>
@@ -110,6 +115,7 @@ public static class LoadDriver
         public WebApplication App { get; private set; } = null!;
         public HttpClient Client { get; private set; } = null!;
         public string? Postgres { get; private set; }
+        public string DatabaseFile => Path.Combine(_data, "bot.db");
 
         public static async Task<LoadHost> StartAsync(string? postgres)
         {
