@@ -144,6 +144,55 @@ public static class ConversationScenarios
         }
     }
 
+    /// <summary>
+    /// Many turns saving at once (their writes share commits): each stale write is rejected on its own, undoing all of
+    /// that turn's keys, while every other turn's state is saved.
+    /// </summary>
+    public static async Task ConcurrentStateWritesFailOnlyTheStaleOnes(Func<Task<BotHost>> start)
+    {
+        await using var host = await start();
+        var storage = host.Services.GetRequiredService<IStorage>();
+        const int Turns = 40;
+        // Every turn writes two keys; the odd turns carry a stale version for their second key.
+        await storage.WriteAsync(Enumerable.Range(0, Turns).ToDictionary(i => $"many/{i}/b", i => (object)new JObject { ["n"] = 0, ["eTag"] = "*" }));
+        var current = await storage.ReadAsync(Enumerable.Range(0, Turns).Select(i => $"many/{i}/b").ToArray());
+        var results = await Task.WhenAll(Enumerable.Range(0, Turns).Select(async i =>
+        {
+            var version = ((IDictionary<string, object>)current[$"many/{i}/b"])["eTag"].ToString()!;
+            var stale = i % 2 == 1 ? (long.Parse(version, System.Globalization.CultureInfo.InvariantCulture) + 5).ToString(System.Globalization.CultureInfo.InvariantCulture) : version;
+            try
+            {
+                await storage.WriteAsync(new Dictionary<string, object>
+                {
+                    [$"many/{i}/a"] = new JObject { ["n"] = i },
+                    [$"many/{i}/b"] = new JObject { ["n"] = i, ["eTag"] = stale },
+                });
+                return true;
+            }
+            catch (StateConflictException e)
+            {
+                Assert.Equal($"many/{i}/b", e.Key);
+                return false;
+            }
+        }));
+        var saved = await storage.ReadAsync(Enumerable.Range(0, Turns).SelectMany(i => new[] { $"many/{i}/a", $"many/{i}/b" }).ToArray());
+        for (var i = 0; i < Turns; i++)
+        {
+            Assert.Equal(i % 2 == 0, results[i]);
+            var b = JObject.FromObject(saved[$"many/{i}/b"]);
+            if (i % 2 == 0)
+            {
+                Assert.Equal(i, b.Value<int>("n"));
+                Assert.Equal(i, JObject.FromObject(saved[$"many/{i}/a"]).Value<int>("n"));
+            }
+            else
+            {
+                Assert.Equal(0, b.Value<int>("n"));
+                Assert.False(saved.ContainsKey($"many/{i}/a")); // the rejected turn's other key is not half-saved
+            }
+        }
+    }
+
     private static TurnContext Turn(TestAdapter adapter, string conversationId)
     {
         var activity = new Activity(ActivityTypes.Message)
@@ -180,6 +229,7 @@ public sealed class SqliteConversationTests : IDisposable
     [Fact] public Task State_survives_a_restart() => ConversationScenarios.StateSurvivesARestart(Start);
     [Fact] public Task Concurrent_messages_of_one_user_are_all_kept() => ConversationScenarios.ConcurrentMessagesOfOneUserAreAllKept(Start);
     [Fact] public Task A_concurrent_state_write_is_detected() => ConversationScenarios.AConcurrentStateWriteIsDetected(Start);
+    [Fact] public Task Concurrent_state_writes_fail_only_the_stale_ones() => ConversationScenarios.ConcurrentStateWritesFailOnlyTheStaleOnes(Start);
 
     [Fact]
     public async Task The_database_file_is_created_under_the_data_folder_in_WAL_mode()
@@ -232,4 +282,5 @@ public sealed class PostgresConversationTests(PostgresServer server)
     [PostgresFact] public Task State_survives_a_restart() => ConversationScenarios.StateSurvivesARestart(Start);
     [PostgresFact] public Task Concurrent_messages_of_one_user_are_all_kept() => ConversationScenarios.ConcurrentMessagesOfOneUserAreAllKept(Start);
     [PostgresFact] public Task A_concurrent_state_write_is_detected() => ConversationScenarios.AConcurrentStateWriteIsDetected(Start);
+    [PostgresFact] public Task Concurrent_state_writes_fail_only_the_stale_ones() => ConversationScenarios.ConcurrentStateWritesFailOnlyTheStaleOnes(Start);
 }
