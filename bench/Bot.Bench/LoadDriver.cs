@@ -205,7 +205,7 @@ public static class LoadDriver
                 }
                 catch (Exception e) when (e is TimeoutException or HttpRequestException or TaskCanceledException)
                 {
-                    Interlocked.Increment(ref errors);
+                    if (Interlocked.Increment(ref errors) <= 3) Console.Error.WriteLine($"sender {id}: {e.GetType().Name}: {e.Message}");
                 }
             }
         });
@@ -226,6 +226,7 @@ public static class LoadDriver
     /// <summary>Posts one message (Telegram for even senders, WhatsApp for odd) and waits until the bot's replies to it have arrived.</summary>
     private static async Task<double> AskAsync(HttpClient client, int sender, int n, string question)
     {
+        // Update ids: sender × 100,000 + n, within Telegram's 32-bit update_id for senders below 21,474.
         var telegram = sender % 2 == 0;
         var key = telegram ? "tg:" + (100000 + sender) : "wa:+90555" + (1000000 + sender).ToString(CultureInfo.InvariantCulture);
         var inbox = Inboxes.GetOrAdd(key, _ => new Inbox());
@@ -233,8 +234,8 @@ public static class LoadDriver
         Volatile.Write(ref inbox.Waiting, done);
         var started = Stopwatch.GetTimestamp();
         using var request = telegram
-            ? SignedWebhooks.Telegram(Secret, 100000 + sender, (sender * 1_000_000L) + n, question)
-            : SignedWebhooks.WhatsApp(AuthToken, key[3..], (sender * 1_000_000L) + n, question);
+            ? SignedWebhooks.Telegram(Secret, 100000 + sender, (sender * 100_000L) + n, question)
+            : SignedWebhooks.WhatsApp(AuthToken, key[3..], (sender * 100_000L) + n, question);
         using var response = await client.SendAsync(request);
         if (!response.IsSuccessStatusCode) throw new HttpRequestException($"HTTP {(int)response.StatusCode}");
         var answered = await done.Task.WaitAsync(TimeSpan.FromSeconds(15));
