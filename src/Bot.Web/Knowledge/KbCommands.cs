@@ -63,8 +63,11 @@ public static class KbCommands
     }
 
     /// <summary>
-    /// Runs every line of a TSV (<c>expected_id	lang	text</c>, # comments) through the matcher and writes one JSON
-    /// object per line, in input order, then one summary line (accuracy per language where labels exist).
+    /// Runs every line of a TSV (<c>expected_id	lang	text</c>, optionally a fourth column <c>style</c>; # comments)
+    /// through the message reader and matcher, as a first message with no conversation before it, and writes one JSON
+    /// object per line, in input order, then one summary line per language and, where styles are given, one per
+    /// language and style. <c>expected_id</c> may name several entries joined by <c>+</c> (a message asking two
+    /// questions): the line is right when every one of them is answered.
     /// </summary>
     public static int Test(KnowledgeService knowledge, string file, TextWriter stdout, TextWriter stderr)
     {
@@ -73,20 +76,22 @@ public static class KbCommands
             stderr.WriteLine($"kb test: file not found: {file}");
             return 2;
         }
-        var stats = new Dictionary<string, LanguageStats>(StringComparer.Ordinal);
+        var stats = new SortedDictionary<string, LanguageStats>(StringComparer.Ordinal);
         var lineNumber = 0;
         foreach (var line in File.ReadLines(file))
         {
             lineNumber++;
             if (line.Length == 0 || line.StartsWith('#')) continue;
             var parts = line.Split('\t');
-            if (parts.Length != 3)
+            if (parts.Length is not (3 or 4))
             {
-                stderr.WriteLine($"kb test: line {lineNumber} skipped: expected 3 tab-separated fields, found {parts.Length}");
+                stderr.WriteLine($"kb test: line {lineNumber} skipped: expected 3 or 4 tab-separated fields, found {parts.Length}");
                 continue;
             }
             var (expected, lang, text) = (parts[0].Trim(), parts[1].Trim(), parts[2]);
-            var result = knowledge.Match(text);
+            var style = parts.Length == 4 ? parts[3].Trim() : null;
+            var understood = knowledge.Understand(text);
+            var result = understood.Main;
             var output = new Dictionary<string, object?>
             {
                 ["text"] = text,
@@ -94,8 +99,10 @@ public static class KbCommands
                 ["expected"] = expected,
                 ["answerId"] = result.AnswerId,
                 ["confidence"] = Math.Round(result.Confidence, 3),
-                ["candidates"] = result.Kind == MatchKind.Clarify ? result.Candidates.Select(c => c.Id).ToArray() : [],
+                ["candidates"] = understood.Parts.FirstOrDefault(p => p.Kind == MatchKind.Clarify)?.Candidates.Select(c => c.Id).ToArray() ?? [],
             };
+            if (style is not null) output["style"] = style;
+            if (understood.Answers.Count > 1) output["answers"] = understood.Answers;
             if (Environment.GetEnvironmentVariable("KB_TEST_RANKED") == "1")
             {
                 // Diagnostics for tuning only: the ranked entries with score and confidence.
@@ -103,10 +110,18 @@ public static class KbCommands
             }
             stdout.WriteLine(JsonSerializer.Serialize(output, Json));
             if (expected == "?") continue;
-            if (!stats.TryGetValue(lang, out var s)) stats[lang] = s = new LanguageStats();
-            s.Add(expected, result);
+            foreach (var key in style is null ? [lang] : new[] { lang, $"{lang}/{style}" })
+            {
+                if (!stats.TryGetValue(key, out var s)) stats[key] = s = new LanguageStats();
+                s.Add(expected, understood);
+            }
         }
-        stdout.WriteLine("summary: " + string.Join(" | ", stats.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key} {kv.Value}")));
+        var languages = stats.Where(kv => !kv.Key.Contains('/', StringComparison.Ordinal)).ToList();
+        stdout.WriteLine("summary: " + string.Join(" | ", languages.Select(kv => $"{kv.Key} {kv.Value}")));
+        foreach (var (key, value) in stats.Where(kv => kv.Key.Contains('/', StringComparison.Ordinal)))
+        {
+            stdout.WriteLine($"style {key}: {value.Brief()}");
+        }
         return 0;
     }
 
@@ -156,31 +171,40 @@ public static class KbCommands
 
     private sealed class LanguageStats
     {
-        private int _inScope, _correct, _wrong, _clarified, _clarifiedHit, _abstained, _outOfScope, _outAnswered;
+        private int _inScope, _correct, _wrong, _partly, _clarified, _clarifiedHit, _abstained, _outOfScope, _outAnswered;
 
-        public void Add(string expected, MatchResult result)
+        public void Add(string expected, Understanding understood)
         {
+            var answers = understood.Answers;
+            var result = understood.Main;
             if (expected == "none")
             {
                 _outOfScope++;
-                if (result.Kind == MatchKind.Answer) _outAnswered++;
+                if (answers.Count > 0) _outAnswered++;
                 return;
             }
             _inScope++;
-            switch (result.Kind)
+            var wanted = expected.Split('+', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            if (answers.Count > 0)
             {
-                case MatchKind.Answer when result.AnswerId == expected: _correct++; break;
-                case MatchKind.Answer: _wrong++; break;
-                case MatchKind.Clarify:
-                    _clarified++;
-                    if (result.Candidates.Any(c => c.Id == expected)) _clarifiedHit++;
-                    break;
-                default: _abstained++; break;
+                if (wanted.All(answers.Contains)) _correct++;
+                else if (!wanted.Any(answers.Contains)) _wrong++;
+                else _partly++; // one of two questions answered, the other not
+                return;
             }
+            if (result.Kind == MatchKind.Clarify)
+            {
+                _clarified++;
+                if (result.Candidates.Any(c => wanted.Contains(c.Id))) _clarifiedHit++;
+            }
+            else _abstained++;
         }
 
         public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-            $"in-scope {_inScope}: correct {Pct(_correct, _inScope)}, wrong {Pct(_wrong, _inScope)}, clarify {_clarified} ({_clarifiedHit} with the right candidate), abstain {_abstained}; out-of-scope {_outOfScope}: answered {Pct(_outAnswered, _outOfScope)}");
+            $"in-scope {_inScope}: correct {Pct(_correct, _inScope)}, wrong {Pct(_wrong, _inScope)}, partly {_partly}, clarify {_clarified} ({_clarifiedHit} with the right candidate), abstain {_abstained}; out-of-scope {_outOfScope}: answered {Pct(_outAnswered, _outOfScope)}");
+
+        public string Brief() => string.Create(CultureInfo.InvariantCulture,
+            $"{_inScope + _outOfScope} lines: correct {Pct(_correct, _inScope)}, wrong {Pct(_wrong, _inScope)}, partly {_partly}, clarify {_clarified}, abstain {_abstained}, out-of-scope answered {Pct(_outAnswered, _outOfScope)}");
 
         private static string Pct(int n, int of) =>
             of == 0 ? "n/a" : string.Create(CultureInfo.InvariantCulture, $"{n} ({100.0 * n / of:0.0}%)");

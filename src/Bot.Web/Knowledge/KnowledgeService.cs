@@ -4,17 +4,76 @@ using Microsoft.Extensions.Options;
 namespace Bot.Web.Knowledge;
 
 /// <summary>The knowledge base and its index as loaded at one moment: swapped whole when the content changes.</summary>
-public sealed class KnowledgeSnapshot(KnowledgeBase knowledge, TextAnalysis analysis, KbIndex index) : IDisposable
+public sealed class KnowledgeSnapshot(KnowledgeBase knowledge, TextAnalysis analysis, KbIndex index, MessageReader reader) : IDisposable
 {
     public KnowledgeBase Knowledge { get; } = knowledge;
     public KbIndex Index { get; } = index;
+    public MessageReader Reader { get; } = reader;
     public DateTimeOffset LoadedAt { get; init; }
 
     public static KnowledgeSnapshot Load(string localizationFolder, DateTimeOffset now)
     {
         var knowledge = KnowledgeBase.Load(localizationFolder);
         var analysis = TextAnalysis.Load(localizationFolder);
-        return new KnowledgeSnapshot(knowledge, analysis, new KbIndex(knowledge, analysis)) { LoadedAt = now };
+        return new KnowledgeSnapshot(knowledge, analysis, new KbIndex(knowledge, analysis), MessageReader.Load(localizationFolder)) { LoadedAt = now };
+    }
+
+    /// <summary>
+    /// Reads a message as people write it and decides what to answer: courtesy around the question removed, each of
+    /// several questions matched on its own, a short follow-up read against <paramref name="previousEntry"/> (the
+    /// entry answered just before, if recent). The parts come in the order asked: answers first, then at most one
+    /// part to clarify or abstain on.
+    /// </summary>
+    public Understanding Understand(string text, string? previousEntry, KnowledgeOptions options)
+    {
+        if (Reader.AsksNothing(text)) return Understanding.Nothing;
+        var normalized = TextAnalysis.NormalizeText(text);
+        var questions = Reader.Questions(normalized);
+        // Only courtesy: it is what the message says (a greeting or thanks).
+        if (questions.Count == 0) return new Understanding([Index.Match(normalized, options)]);
+        var whole = questions.Count == 1 ? Index.Match(questions[0], options) : Index.Match(string.Join(" . ", questions), options);
+        if (previousEntry is not null && questions.Count == 1 && FollowUp(questions[0], previousEntry, whole, options) is { } followUp)
+        {
+            return new Understanding([followUp]);
+        }
+        if (questions.Count == 1) return new Understanding([whole]);
+
+        var parts = questions.Select(q => Index.Match(q, options)).ToList();
+        var answered = parts.Where(p => p.Kind == MatchKind.Answer && !IsSmallTalk(p.AnswerId)).DistinctBy(p => p.AnswerId).Take(MaxAnswers).ToList();
+        if (answered.Count == 0) return new Understanding([whole]);
+        var result = new List<MatchResult>(answered);
+        // One more part that was not clear enough is offered as choices (or recorded, when nothing fits).
+        var unclear = parts.FirstOrDefault(p => p.Kind == MatchKind.Clarify && !p.Candidates.Any(c => answered.Any(a => a.AnswerId == c.Id)));
+        if (unclear is not null) result.Add(unclear);
+        return new Understanding(result);
+    }
+
+    /// <summary>Most answers sent for one message.</summary>
+    public const int MaxAnswers = 3;
+
+    private bool IsSmallTalk(string? id) => id is not null && Knowledge.ById.TryGetValue(id, out var e) && e.Category == KbEntry.SmallTalk;
+
+    /// <summary>
+    /// A short question right after an answer: the aspect it asks ("ne kadar?" → cost) answered for the previous
+    /// answer's subject; or, when it names more than an aspect, the question read together with the previous answer's
+    /// title, kept when that gives a confident answer of the same subject.
+    /// </summary>
+    private MatchResult? FollowUp(string question, string previousEntry, MatchResult alone, KnowledgeOptions options)
+    {
+        if (!Knowledge.ById.TryGetValue(previousEntry, out var previous)) return null;
+        var words = MessageReader.Words(question).Count;
+        if (words == 0 || words > Reader.FollowUpWords) return null;
+        if (Reader.FollowUp(question, previousEntry) is { } entry && Knowledge.ById.ContainsKey(entry))
+        {
+            return new MatchResult(MatchKind.Answer, entry, Math.Max(alone.Confidence, options.AnswerThreshold), [], alone.Ranked) { FollowUp = true };
+        }
+        if (alone.Kind == MatchKind.Answer) return null; // a question of its own
+        var subject = Reader.SubjectOf(previousEntry);
+        var title = previous.Texts.Values.Select(t => t.Title);
+        var together = Index.Match(string.Join(" ", title.Append(question)), options);
+        return together.Kind == MatchKind.Answer && together.AnswerId != previousEntry && subject.Contains(together.AnswerId!, StringComparer.Ordinal)
+            ? together with { FollowUp = true }
+            : null;
     }
 
     public void Dispose()
@@ -22,6 +81,21 @@ public sealed class KnowledgeSnapshot(KnowledgeBase knowledge, TextAnalysis anal
         Index.Dispose();
         analysis.Dispose();
     }
+}
+
+/// <summary>What a message asks, as read by <see cref="KnowledgeSnapshot.Understand"/>: its parts in the order asked.</summary>
+public sealed record Understanding(IReadOnlyList<MatchResult> Parts)
+{
+    /// <summary>A message that asks nothing ("?", "ok", a sticker's emoji): nothing to answer or record.</summary>
+    public static readonly Understanding Nothing = new([]) { AsksNothing = true };
+
+    public bool AsksNothing { get; init; }
+
+    /// <summary>The first part (what the message is mostly about), or <see cref="MatchResult.Nothing"/>.</summary>
+    public MatchResult Main => Parts.Count > 0 ? Parts[0] : MatchResult.Nothing;
+
+    /// <summary>The entries answered, in the order asked.</summary>
+    public IReadOnlyList<string> Answers => Parts.Where(p => p.Kind == MatchKind.Answer).Select(p => p.AnswerId!).ToList();
 }
 
 /// <summary>
@@ -64,6 +138,9 @@ public sealed class KnowledgeService : IDisposable
     public int Version => Volatile.Read(ref _version);
 
     public MatchResult Match(string text) => Current.Index.Match(text, _options.CurrentValue);
+
+    /// <summary>See <see cref="KnowledgeSnapshot.Understand"/>.</summary>
+    public Understanding Understand(string text, string? previousEntry = null) => Current.Understand(text, previousEntry, _options.CurrentValue);
 
     /// <summary>Re-reads and re-indexes the content now; keeps the current content if the new one cannot be loaded.</summary>
     public bool Reload()

@@ -1,0 +1,272 @@
+using System.Globalization;
+using System.Text;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace Bot.Web.Knowledge;
+
+/// <summary>One word of a message: where it stands in the text and its normalised form (for comparing with phrases).</summary>
+public readonly record struct Word(int Start, int End, string Key);
+
+/// <summary>
+/// Reads a message the way people write it before the knowledge base is searched (data in
+/// localization/understanding.yaml): cuts it into its questions, removes greetings, blessings, apologies and thanks
+/// around them, and recognises short follow-up questions ("ne kadar?", "وين؟") and their aspect. Each step is a small
+/// pure function of the text.
+/// </summary>
+public sealed class MessageReader
+{
+    private readonly PhraseSet _courtesy;
+    private readonly PhraseSet _connectors;
+    private readonly PhraseSet _acknowledgements;
+    private readonly Dictionary<string, PhraseSet> _aspects;
+    private readonly List<Subject> _subjects;
+
+    private MessageReader(PhraseSet courtesy, PhraseSet connectors, PhraseSet acknowledgements, Dictionary<string, PhraseSet> aspects, List<Subject> subjects, int followUpWords)
+    {
+        _courtesy = courtesy;
+        _connectors = connectors;
+        _acknowledgements = acknowledgements;
+        _aspects = aspects;
+        _subjects = subjects;
+        FollowUpWords = followUpWords;
+    }
+
+    /// <summary>The most words (after courtesy is removed) a message may have to be read as a follow-up.</summary>
+    public int FollowUpWords { get; }
+
+    /// <summary>A reader that changes nothing (no data file): the message is one question as written.</summary>
+    public static readonly MessageReader Empty = new(new PhraseSet([]), new PhraseSet([]), new PhraseSet([]), [], [], 0);
+
+    public static MessageReader Load(string localizationFolder)
+    {
+        var file = Path.Combine(localizationFolder, "understanding.yaml");
+        if (!File.Exists(file)) return Empty;
+        var raw = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build()
+            .Deserialize<RawData>(File.ReadAllText(file)) ?? throw new InvalidOperationException($"{file} is empty.");
+        static IEnumerable<string> All(Dictionary<string, List<string>>? byLanguage) => byLanguage?.Values.SelectMany(v => v) ?? [];
+        var aspects = (raw.Followups?.Aspects ?? []).ToDictionary(a => a.Key, a => new PhraseSet(All(a.Value)), StringComparer.Ordinal);
+        var subjects = new List<Subject>();
+        foreach (var s in raw.Followups?.Subjects ?? [])
+        {
+            var entries = s.TryGetValue("entries", out var e) && e is List<object> list ? list.Select(o => o.ToString()!).ToList() : [];
+            var answers = s.Where(kv => kv.Key != "entries").ToDictionary(kv => kv.Key, kv => kv.Value?.ToString() ?? "", StringComparer.Ordinal);
+            foreach (var aspect in answers.Keys.Where(k => !aspects.ContainsKey(k)))
+            {
+                throw new InvalidOperationException($"{file}: a subject names the aspect '{aspect}', which `followups.aspects` does not define.");
+            }
+            subjects.Add(new Subject(entries, answers));
+        }
+        return new MessageReader(new PhraseSet(All(raw.Courtesy)), new PhraseSet(All(raw.Connectors)), new PhraseSet(All(raw.Acknowledgements)),
+            aspects, subjects, raw.Followups?.MaxWords ?? 4);
+    }
+
+    /// <summary>Every entry id the data names (for `kb lint`: each must exist).</summary>
+    public IEnumerable<string> NamedEntries() => _subjects.SelectMany(s => s.Entries.Concat(s.Answers.Values));
+
+    /// <summary>
+    /// The questions of a message, in order: the text is cut at ? ؟ ! line breaks and at words that start another
+    /// question ("bir de", "وكمان"); courtesy is removed from each part, and parts left empty are dropped. A message
+    /// made only of courtesy gives no part.
+    /// </summary>
+    public IReadOnlyList<string> Questions(string text)
+    {
+        var parts = new List<string>();
+        foreach (var piece in text.Split(['?', '\u061F', '!', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries))
+        {
+            var words = Words(piece);
+            var start = 0;
+            for (var i = 0; i <= words.Count; i++)
+            {
+                var connector = i < words.Count ? _connectors.LongestAt(words, i) : 0;
+                if (i < words.Count && connector == 0) continue;
+                if (i > start) AddPart(parts, piece, words, start, i);
+                if (i < words.Count) i += connector - 1;
+                start = i + 1;
+            }
+        }
+        return parts;
+    }
+
+    private void AddPart(List<string> parts, string piece, List<Word> words, int from, int to)
+    {
+        var kept = new StringBuilder();
+        for (var i = from; i < to;)
+        {
+            var courtesy = _courtesy.LongestAt(words, i, to);
+            if (courtesy > 0)
+            {
+                i += courtesy;
+                continue;
+            }
+            if (kept.Length > 0) kept.Append(' ');
+            kept.Append(piece, words[i].Start, words[i].End - words[i].Start);
+            i++;
+        }
+        if (kept.Length > 0) parts.Add(kept.ToString());
+    }
+
+    /// <summary>True when the message asks nothing: no word at all ("?", "👍", "..."), or only acknowledgements ("ok", "tamam", "تمام").</summary>
+    public bool AsksNothing(string text)
+    {
+        var words = Words(text);
+        for (var i = 0; i < words.Count;)
+        {
+            var n = _acknowledgements.LongestAt(words, i);
+            if (n == 0) return false;
+            i += n;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// For a short message after an answer about <paramref name="previousEntry"/>: the entry that answers the aspect it
+    /// asks about (cost, where, who, when, how, documents, duration) for that entry's subject, or null.
+    /// </summary>
+    public string? FollowUp(string question, string previousEntry)
+    {
+        var words = Words(question);
+        if (words.Count == 0 || words.Count > FollowUpWords) return null;
+        var subject = _subjects.FirstOrDefault(s => s.Entries.Contains(previousEntry, StringComparer.Ordinal));
+        if (subject is null) return null;
+        // The aspect whose phrase covers the most of the message (ties: the first in the data's order).
+        string? best = null;
+        var bestLength = 0;
+        foreach (var (aspect, phrases) in _aspects)
+        {
+            for (var i = 0; i < words.Count; i++)
+            {
+                var n = phrases.LongestAt(words, i);
+                if (n > bestLength)
+                {
+                    best = aspect;
+                    bestLength = n;
+                }
+            }
+        }
+        return best is not null && subject.Answers.TryGetValue(best, out var entry) ? entry : null;
+    }
+
+    /// <summary>The entries of the subject <paramref name="entry"/> belongs to (itself alone when it has none).</summary>
+    public IReadOnlyList<string> SubjectOf(string entry) =>
+        _subjects.FirstOrDefault(s => s.Entries.Contains(entry, StringComparer.Ordinal))?.Entries ?? [entry];
+
+    /// <summary>The words of a text with their normalised keys (see <see cref="Key"/>).</summary>
+    public static List<Word> Words(string text)
+    {
+        var words = new List<Word>();
+        var start = -1;
+        for (var i = 0; i <= text.Length; i++)
+        {
+            var inWord = i < text.Length && (char.IsLetterOrDigit(text[i]) || char.GetUnicodeCategory(text[i]) == UnicodeCategory.NonSpacingMark
+                || (text[i] is '\'' or '\u2019' or '-' && start >= 0 && i + 1 < text.Length && char.IsLetter(text[i + 1])));
+            if (inWord && start < 0) start = i;
+            else if (!inWord && start >= 0)
+            {
+                var key = Key(text.AsSpan(start, i - start));
+                if (key.Length > 0) words.Add(new Word(start, i, key));
+                start = -1;
+            }
+        }
+        return words;
+    }
+
+    /// <summary>
+    /// A word as compared with phrases: lower case, Turkish letters folded to ASCII, Arabic letter variants unified
+    /// (أ إ آ ٱ → ا, ة → ه, ى → ي, ؤ → و, ئ → ي), diacritics and tatweel removed, apostrophe suffixes dropped ("Antep'te").
+    /// </summary>
+    public static string Key(ReadOnlySpan<char> word)
+    {
+        var sb = new StringBuilder(word.Length);
+        foreach (var c in word)
+        {
+            if (c is '\'' or '\u2019') break;
+            switch (c)
+            {
+                case '\u0130' or 'I' or '\u0131': sb.Append('i'); break;
+                case '\u00e7' or '\u00c7': sb.Append('c'); break;
+                case '\u011f' or '\u011e': sb.Append('g'); break;
+                case '\u00f6' or '\u00d6': sb.Append('o'); break;
+                case '\u015f' or '\u015e': sb.Append('s'); break;
+                case '\u00fc' or '\u00dc': sb.Append('u'); break;
+                case '\u00e2' or '\u00c2': sb.Append('a'); break;
+                case '\u00ee' or '\u00ce': sb.Append('i'); break;
+                case '\u00fb' or '\u00db': sb.Append('u'); break;
+                case '\u0623' or '\u0625' or '\u0622' or '\u0671': sb.Append('\u0627'); break;
+                case '\u0629': sb.Append('\u0647'); break;
+                case '\u0649': sb.Append('\u064A'); break;
+                case '\u0624': sb.Append('\u0648'); break;
+                case '\u0626': sb.Append('\u064A'); break;
+                case '\u0640': break; // tatweel
+                case >= '\u064B' and <= '\u065F' or '\u0670': break; // diacritics
+                case >= '\u0660' and <= '\u0669': sb.Append((char)('0' + (c - '\u0660'))); break;
+                case >= '\u06F0' and <= '\u06F9': sb.Append((char)('0' + (c - '\u06F0'))); break;
+                default: sb.Append(char.ToLowerInvariant(c)); break;
+            }
+        }
+        return sb.ToString();
+    }
+
+    private sealed record Subject(List<string> Entries, Dictionary<string, string> Answers);
+
+    /// <summary>Phrases as sequences of word keys, looked up by their first word.</summary>
+    private sealed class PhraseSet
+    {
+        private readonly Dictionary<string, List<string[]>> _byFirst = new(StringComparer.Ordinal);
+
+        public PhraseSet(IEnumerable<string> phrases)
+        {
+            foreach (var phrase in phrases)
+            {
+                var keys = Words(phrase).Select(w => w.Key).ToArray();
+                if (keys.Length == 0) continue;
+                if (!_byFirst.TryGetValue(keys[0], out var list)) _byFirst[keys[0]] = list = [];
+                list.Add(keys);
+            }
+            foreach (var list in _byFirst.Values) list.Sort((a, b) => b.Length.CompareTo(a.Length));
+        }
+
+        /// <summary>The number of words of the longest phrase starting at word <paramref name="at"/> (0: none).</summary>
+        public int LongestAt(List<Word> words, int at, int end = int.MaxValue)
+        {
+            end = Math.Min(end, words.Count);
+            foreach (var candidate in Candidates(words[at].Key))
+            {
+                if (!_byFirst.TryGetValue(candidate, out var phrases)) continue;
+                foreach (var phrase in phrases)
+                {
+                    if (at + phrase.Length > end) continue;
+                    var ok = true;
+                    for (var k = 1; k < phrase.Length && ok; k++) ok = Same(words[at + k].Key, phrase[k]);
+                    if (ok) return phrase.Length;
+                }
+            }
+            return 0;
+        }
+
+        /// <summary>The word itself, and without a leading و ("and") or ال ("the"): "وشكرا" is "شكرا".</summary>
+        private static IEnumerable<string> Candidates(string key)
+        {
+            yield return key;
+            if (key.Length > 2 && key[0] == '\u0648') yield return key[1..];
+            if (key.Length > 3 && key[0] == '\u0627' && key[1] == '\u0644') yield return key[2..];
+        }
+
+        private static bool Same(string word, string phrase) => Candidates(word).Contains(phrase, StringComparer.Ordinal);
+    }
+
+    private sealed class RawData
+    {
+        public Dictionary<string, List<string>>? Courtesy { get; set; }
+        public Dictionary<string, List<string>>? Connectors { get; set; }
+        public Dictionary<string, List<string>>? Acknowledgements { get; set; }
+        public RawFollowUps? Followups { get; set; }
+    }
+
+    private sealed class RawFollowUps
+    {
+        public int? MaxWords { get; set; }
+        public Dictionary<string, Dictionary<string, List<string>>>? Aspects { get; set; }
+        public List<Dictionary<string, object>>? Subjects { get; set; }
+    }
+}

@@ -1,0 +1,74 @@
+using Bot.Tests.Infrastructure;
+using Bot.Web.Knowledge;
+using Xunit;
+
+namespace Bot.Tests.Knowledge;
+
+/// <summary>The steps that read a message before matching, each a pure function of the text (localization/understanding.yaml).</summary>
+public sealed class MessageReaderTests
+{
+    private static readonly MessageReader Reader = MessageReader.Load(Repo.PathOf("localization"));
+
+    public static TheoryData<string, string[]> QuestionRows => new()
+    {
+        // Courtesy around one question is removed, in both languages and their dialect forms.
+        { "İyi günler, rahatsız ediyorum ama sorum şu: kurs ne zaman başlıyor? Allah razı olsun", ["kurs ne zaman başlıyor"] },
+        { "slm hocam kurs harcligi ne zmn yatiyo tsk", ["kurs harcligi ne zmn yatiyo"] },
+        { "مرحبا يعطيكن العافية، سؤالي: كيف بسجل عالكورس؟ الله يخليكن", ["كيف بسجل عالكورس"] },
+        { "السلام عليكم ورحمة الله وبركاته اخي بدي اسأل عن اذن العمل وشكرا", ["عن اذن العمل"] },
+        // Two questions are cut at a question mark or at a word that starts another question.
+        { "kursa kimler katılabilir, bir de harçlık var mı", ["kursa kimler katılabilir,", "harçlık var mı"] },
+        { "كيف بسجل عالكورس، وكمان في راتب؟", ["كيف بسجل عالكورس،", "في راتب"] },
+        { "Çalışma izni kaç lira? Kimler başvurabilir?", ["Çalışma izni kaç lira", "Kimler başvurabilir"] },
+        // A message of courtesy only has no question.
+        { "merhaba", [] },
+        { "شكرا كتير الله يعطيكن العافية", [] },
+        // Words are kept whole: "as" is removed, "astım" is not; "Antep'te" keeps its suffix in the text.
+        { "astım için Antep'te kurs var mı", ["astım için Antep'te kurs var mı"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(QuestionRows))]
+    public void A_message_is_cut_into_its_questions_without_courtesy(string text, string[] expected)
+    {
+        var questions = Reader.Questions(text).Select(q => q.Trim()).ToArray();
+        Assert.Equal(expected.Select(e => e.TrimEnd(',', '\u060C', ':')), questions.Select(q => q.TrimEnd(',', '\u060C', ':')));
+    }
+
+    [Theory]
+    [InlineData("?", true)]
+    [InlineData("؟؟", true)]
+    [InlineData("👍", true)]
+    [InlineData("ok", true)]
+    [InlineData("tamam", true)]
+    [InlineData("تمام", true)]
+    [InlineData("...", true)]
+    [InlineData("harçlık?", false)]
+    [InlineData("الكملك", false)]
+    [InlineData("merhaba", false)] // a greeting is answered as one
+    [InlineData("tamam kurs ne zaman", false)]
+    public void A_message_that_asks_nothing_is_recognised(string text, bool nothing) => Assert.Equal(nothing, Reader.AsksNothing(text));
+
+    [Theory]
+    [InlineData("ne kadar?", "work-permit-apply", "work-permit-fee-support")]
+    [InlineData("nerede?", "work-permit-apply", "center-locations")]
+    [InlineData("kimler katılabilir?", "home-production-what", "home-production-criteria")]
+    [InlineData("قديش؟", "work-permit-documents", "work-permit-fee-support")]
+    [InlineData("وين؟", "course-upcoming", "course-location-transport")]
+    [InlineData("مين بيقدر؟", "course-upcoming", "course-eligibility")]
+    [InlineData("ne zaman", "course-stipend", "course-upcoming")]
+    public void A_short_follow_up_gets_the_entry_of_the_previous_subject(string text, string previous, string expected) =>
+        Assert.Equal(expected, Reader.FollowUp(text, previous));
+
+    [Theory]
+    [InlineData("ne kadar?", "greeting")] // no subject: not a follow-up
+    [InlineData("çalışma izni için hangi belgeler gerekiyor acaba bilmiyorum", "course-stipend")] // too long to be one
+    public void Not_every_short_message_is_a_follow_up(string text, string previous) => Assert.Null(Reader.FollowUp(text, previous));
+
+    [Fact]
+    public void Every_entry_the_reader_names_exists()
+    {
+        var knowledge = KnowledgeBase.Load(Repo.PathOf("localization"));
+        Assert.All(Reader.NamedEntries(), id => Assert.True(knowledge.ById.ContainsKey(id), $"localization/understanding.yaml names '{id}'"));
+    }
+}
