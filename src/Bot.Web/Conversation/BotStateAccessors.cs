@@ -28,6 +28,11 @@ public sealed class ConversationData
     /// <summary>While the bot asks which entry was meant: the question (to record it if none was) and the offered ids.</summary>
     public PendingClarification? Clarification { get; set; }
 
+    /// <summary>The entry answered last and when: a short question soon after is read against it ("ne kadar?").</summary>
+    public string? LastAnswer { get; set; }
+
+    public DateTimeOffset? LastAnswerAt { get; set; }
+
     /// <summary>The guided dialog in progress, if any: which step waits for an answer, and the answers so far.</summary>
     public DialogRuntime.DialogState? Dialog { get; set; }
 

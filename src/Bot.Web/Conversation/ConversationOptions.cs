@@ -9,6 +9,9 @@ public sealed class ConversationOptions
 
     /// <summary>Longest inbound text accepted (characters); longer messages are refused with a clear error.</summary>
     public int MaxTextLength { get; set; } = 4096;
+
+    /// <summary>For how long after an answer a short question ("ne kadar?", "وين؟") is read as a follow-up to it (minutes; 0: never).</summary>
+    public int FollowUpMinutes { get; set; } = 10;
 }
 
 internal sealed class ConversationOptionsValidator : IValidateOptions<ConversationOptions>
@@ -17,6 +20,7 @@ internal sealed class ConversationOptionsValidator : IValidateOptions<Conversati
     {
         var errors = new OptionErrors(ConversationOptions.Section);
         errors.Require(options.MaxTextLength is >= 16 and <= 65536, "MaxTextLength", "must be between 16 and 65536.");
+        errors.Require(options.FollowUpMinutes is >= 0 and <= 1440, "FollowUpMinutes", "must be between 0 and 1440.");
         return errors.Result();
     }
 }

@@ -11,7 +11,7 @@ namespace Bot.Web.Conversation;
 /// reads as Turkish, else the language last used, else the language of the user's app when the channel tells it;
 /// with nothing to go on, the bot asks in both languages.
 /// </summary>
-public sealed class LanguageMiddleware(BotStateAccessors state, BotContent content) : Microsoft.Bot.Builder.IMiddleware
+public sealed class LanguageMiddleware(BotStateAccessors state, BotContent content, Knowledge.KnowledgeService knowledge) : Microsoft.Bot.Builder.IMiddleware
 {
     public async Task OnTurnAsync(ITurnContext turnContext, NextDelegate next, CancellationToken cancellationToken = default)
     {
@@ -29,6 +29,12 @@ public sealed class LanguageMiddleware(BotStateAccessors state, BotContent conte
         {
             await next(cancellationToken); // STOP from someone new is obeyed at once (and confirmed in every language)
             return;
+        }
+        if (language is null && AsksSomething(input))
+        {
+            // A first question in Latin letters that shows no language (no Turkish letters or words) but that the
+            // knowledge base recognises is answered at once, in Turkish: the question is never lost to "which language?".
+            language = Language.Turkish;
         }
         if (language is null)
         {
@@ -71,7 +77,23 @@ public sealed class LanguageMiddleware(BotStateAccessors state, BotContent conte
         return Language.IsSupported(channelLocale) ? channelLocale : null;
     }
 
-    private Task AskAsync(ITurnContext turn, CancellationToken ct) => turn.SendActivityAsync(AskActivity(content.Texts), ct);
+    private bool AsksSomething(string? input)
+    {
+        if (string.IsNullOrWhiteSpace(input) || BotCommands.IsCommand(input)) return false;
+        var understood = knowledge.Understand(input);
+        return !understood.AsksNothing && understood.Main.Kind != Knowledge.MatchKind.Abstain;
+    }
+
+    private Task AskAsync(ITurnContext turn, CancellationToken ct)
+    {
+        var ask = AskActivity(content.Texts);
+        if (string.IsNullOrWhiteSpace(turn.Activity.Text) && turn.Activity.Attachments?.Count > 0)
+        {
+            // A photo, voice note or sticker as the first message: say in both languages that only written messages are read.
+            ask.Text = string.Join("\n\n", Language.All.Select(l => content.Texts.Get(l, TextKeys.MediaUnsupported))) + "\n\n" + ask.Text;
+        }
+        return turn.SendActivityAsync(ask, ct);
+    }
 
     /// <summary>The question "which language?", asked in every language, with one button per language.</summary>
     public static IMessageActivity AskActivity(TextCatalog texts)

@@ -31,7 +31,9 @@ public sealed class SegBot(
     CentreDirectory centres,
     FeedbackRecorder feedback,
     Privacy.UserDirectory users,
-    DialogRuntime.DialogRunner dialogs) : ActivityHandler
+    DialogRuntime.DialogRunner dialogs,
+    TimeProvider clock,
+    Microsoft.Extensions.Options.IOptionsMonitor<ConversationOptions> options) : ActivityHandler
 {
     private const string WelcomeDialog = "welcome";
 
@@ -155,8 +157,16 @@ public sealed class SegBot(
     {
         var centre = centres.FindIn(question) ?? centres.ById(profile.CentreId);
         var matching = System.Diagnostics.Stopwatch.GetTimestamp();
-        var result = knowledge.Match(question);
+        var understood = knowledge.Understand(question, RecentAnswer(conversation));
         var matchTime = System.Diagnostics.Stopwatch.GetElapsedTime(matching);
+        if (understood.AsksNothing)
+        {
+            // "?", "ok", an emoji: nothing to answer and nothing for staff; say what the bot can do.
+            await SayAsync(turn, content.Texts.Get(language, TextKeys.AskPrompt), ct);
+            await turn.SendActivityAsync(Menu(language), ct);
+            return;
+        }
+        var result = understood.Main;
         var outcome = result.Kind switch
         {
             MatchKind.Answer => Staff.QuestionOutcome.Answered,
@@ -166,44 +176,89 @@ public sealed class SegBot(
         };
         Operations.BotMetrics.Question(outcome, matchTime);
         await feedback.CountQuestionAsync(turn.Activity.ChannelId, language, centre?.Id ?? profile.CentreId, outcome, ct);
-        switch (result.Kind)
+        if (result.Kind == MatchKind.Answer && result.AnswerId == GreetingEntry)
         {
-            case MatchKind.Answer when result.AnswerId == GreetingEntry:
-                profile.Greeted = true;
-                await SendEntryAsync(turn, GreetingEntry, language, centre, ct);
-                await turn.SendActivityAsync(Menu(language), ct);
-                break;
-            case MatchKind.Answer:
-                await GreetOnceAsync(turn, profile, language, ct);
-                await SendEntryAsync(turn, result.AnswerId!, language, centre, ct);
-                break;
-            case MatchKind.Clarify:
-                await GreetOnceAsync(turn, profile, language, ct);
-                conversation.Clarification = new PendingClarification
-                {
-                    Question = question,
-                    Offered = result.Candidates.Select(c => c.Id).ToList(),
-                    Confidences = result.Candidates.Select(c => c.Confidence).ToList(),
-                };
-                await turn.SendActivityAsync(answers.Clarify(result.Candidates, language), ct);
-                break;
-            default:
-                await GreetOnceAsync(turn, profile, language, ct);
-                await feedback.RecordUnansweredAsync(turn.Activity.From.Id, turn.Activity.ChannelId, language, question,
-                    result.OutOfScope ? QueueReason.OutOfScope : QueueReason.Abstained, centre?.Id ?? profile.CentreId,
-                    result.Ranked.Take(3).ToList(), ct);
-                if (result.OutOfScope)
-                {
-                    // The out-of-scope entry says what the bot covers and where such questions are answered.
-                    await SendEntryAsync(turn, KbEntry.OutOfScope, language, centre, ct);
-                }
-                else
-                {
-                    await SayAsync(turn, content.Texts.Get(language, TextKeys.Abstain), ct);
-                    await turn.SendActivityAsync(Menu(language), ct);
-                }
-                break;
+            profile.Greeted = true;
+            await SendEntryAsync(turn, GreetingEntry, language, centre, ct);
+            await turn.SendActivityAsync(Menu(language), ct);
+            return;
         }
+        var answered = understood.Answers;
+        if (answered.Count > 0)
+        {
+            if (answered.Count == 1 && knowledge.Current.Knowledge.ById[answered[0]].ActionFor(question) is { } start)
+            {
+                await StartAsync(turn, start, profile, conversation, language, ct);
+                return;
+            }
+            // Several questions: each answered in the order asked; only the last answer keeps its buttons, so that one
+            // list of choices is active at a time. The first-contact introduction follows the first answer.
+            var replies = new List<IMessageActivity>();
+            foreach (var id in answered) replies.Add(await RenderEntryAsync(id, language, centre, ct));
+            for (var i = 0; i < replies.Count - 1; i++) replies[i].SuggestedActions = null;
+            if (!profile.Greeted)
+            {
+                profile.Greeted = true;
+                replies[0].Text += "\n\n" + content.Texts.Get(language, TextKeys.GreetingFirst);
+            }
+            foreach (var reply in replies) await turn.SendActivityAsync(reply, ct);
+            conversation.LastAnswer = answered[^1];
+            conversation.LastAnswerAt = clock.GetUtcNow();
+        }
+        var rest = understood.Parts.FirstOrDefault(p => p.Kind != MatchKind.Answer);
+        if (rest is null) return;
+        if (rest.Kind == MatchKind.Clarify)
+        {
+            await GreetOnceAsync(turn, profile, language, ct);
+            conversation.Clarification = new PendingClarification
+            {
+                Question = question,
+                Offered = rest.Candidates.Select(c => c.Id).ToList(),
+                Confidences = rest.Candidates.Select(c => c.Confidence).ToList(),
+            };
+            await turn.SendActivityAsync(answers.Clarify(rest.Candidates, language), ct);
+            return;
+        }
+        if (answered.Count > 0) return; // the unanswered part of a message whose other questions were answered
+        await GreetOnceAsync(turn, profile, language, ct);
+        await feedback.RecordUnansweredAsync(turn.Activity.From.Id, turn.Activity.ChannelId, language, question,
+            rest.OutOfScope ? QueueReason.OutOfScope : QueueReason.Abstained, centre?.Id ?? profile.CentreId,
+            rest.Ranked.Take(3).ToList(), ct);
+        if (rest.OutOfScope)
+        {
+            // The out-of-scope entry says what the bot covers and where such questions are answered.
+            await SendEntryAsync(turn, KbEntry.OutOfScope, language, centre, ct);
+        }
+        else
+        {
+            await SayAsync(turn, content.Texts.Get(language, TextKeys.Abstain), ct);
+            await turn.SendActivityAsync(Menu(language), ct);
+        }
+    }
+
+    /// <summary>The entry answered last, while a short question may still be a follow-up to it.</summary>
+    private string? RecentAnswer(ConversationData conversation)
+    {
+        var window = TimeSpan.FromMinutes(options.CurrentValue.FollowUpMinutes);
+        return conversation.LastAnswer is not null && conversation.LastAnswerAt is { } at && clock.GetUtcNow() - at <= window
+            ? conversation.LastAnswer
+            : null;
+    }
+
+    /// <summary>What an entry that stands for a request does (<see cref="KbEntry.Starts"/>): a dialog, the menu, or an announcements command.</summary>
+    private async Task StartAsync(ITurnContext turn, string start, UserProfile profile, ConversationData conversation, string language, CancellationToken ct)
+    {
+        if (start == KbEntry.StartsMenu)
+        {
+            await turn.SendActivityAsync(Menu(language), ct);
+            return;
+        }
+        if (BotCommands.IsCommand(start))
+        {
+            await OnAnnouncementsCommandAsync(turn, start, language, ct);
+            return;
+        }
+        await dialogs.BeginAsync(turn, start, language, profile, conversation, ct);
     }
 
     private async Task OnEntryChosenAsync(ITurnContext turn, string id, PendingClarification? pending, UserProfile profile,
@@ -251,11 +306,11 @@ public sealed class SegBot(
         await SendEntryAsync(turn, option.Entry, language, centres.ById(profile.CentreId), ct);
     }
 
-    private async Task SendEntryAsync(ITurnContext turn, string id, string language, Centre? centre, CancellationToken ct)
-    {
-        var entry = knowledge.Current.Knowledge.ById[id];
-        await turn.SendActivityAsync(await answers.RenderAsync(entry, language, centre, ct), ct);
-    }
+    private async Task SendEntryAsync(ITurnContext turn, string id, string language, Centre? centre, CancellationToken ct) =>
+        await turn.SendActivityAsync(await RenderEntryAsync(id, language, centre, ct), ct);
+
+    private Task<IMessageActivity> RenderEntryAsync(string id, string language, Centre? centre, CancellationToken ct) =>
+        answers.RenderAsync(knowledge.Current.Knowledge.ById[id], language, centre, ct);
 
     private async Task GreetOnceAsync(ITurnContext turn, UserProfile profile, string language, CancellationToken ct)
     {

@@ -59,6 +59,23 @@ public static class KbCommands
                 }
             }
         }
+        foreach (var (entry, start) in knowledge.Entries.SelectMany(e => e.Requests.Select(r => r.Starts).Append(e.Starts).OfType<string>().Select(s => (e, s))))
+        {
+            if (start != KbEntry.StartsMenu && !Conversation.BotCommands.IsCommand(start) && dialogs.Find(start) is null)
+            {
+                problems.Add($"localization/knowledge/{entry.Id}.yaml: starts '{start}', which is no dialog of dialogs/, 'menu' or an announcements command");
+            }
+        }
+        try
+        {
+            var reader = MessageReader.Load(paths.Localization);
+            problems.AddRange(reader.NamedEntries().Where(id => !knowledge.ById.ContainsKey(id)).Distinct()
+                .Select(id => $"localization/understanding.yaml: names unknown knowledge entry '{id}'"));
+        }
+        catch (Exception e) when (e is IOException or YamlDotNet.Core.YamlException or InvalidOperationException)
+        {
+            problems.Add("localization/understanding.yaml: " + e.Message);
+        }
         return problems;
     }
 

@@ -13,11 +13,35 @@ public sealed record KbEntry(string Id, string Category, IReadOnlyList<string> R
 {
     public const string SmallTalk = "smalltalk";
 
+    /// <summary>The <see cref="Starts"/> value that shows the main menu.</summary>
+    public const string StartsMenu = "menu";
+
+    /// <summary>
+    /// For an entry that stands for a request rather than a question ("I want to talk to a person", "stop the
+    /// announcements"): what the bot does when it is the answer — a dialog id of dialogs/, <c>menu</c>, or an
+    /// announcements command (<c>announcements:stop</c>, <c>announcements:resume</c>). Its answer text is then what staff and
+    /// `kb test` see.
+    /// </summary>
+    public string? Starts { get; init; }
+
+    /// <summary>
+    /// Requests an answer to this entry may carry: when the message uses one of a request's words, the bot does what
+    /// the request starts instead (e.g. "stop the announcements" matches the announcements entry and stops them).
+    /// </summary>
+    public IReadOnlyList<KbRequest> Requests { get; init; } = [];
+
+    /// <summary>What the bot does for a message answered with this entry: a request's action, the entry's own, or null (show the answer).</summary>
+    public string? ActionFor(string message) =>
+        Requests.FirstOrDefault(r => MessageReader.Mentions(message, r.Words))?.Starts ?? Starts;
+
     /// <summary>The entry holding questions the bot must not answer (its category has the same name).</summary>
     public const string OutOfScope = "out-of-scope";
 
     public KbText Text(string language) => Texts.TryGetValue(language, out var t) ? t : Texts[Language.Turkish];
 }
+
+/// <summary>A request an entry's answer may carry (see <see cref="KbEntry.Requests"/>): what it starts and the words that ask for it, in every language.</summary>
+public sealed record KbRequest(string Starts, IReadOnlyList<string> Words);
 
 /// <summary>A problem found in the content: the file it is in and what is wrong.</summary>
 public sealed record ContentProblem(string File, string Message)
@@ -100,7 +124,12 @@ public sealed class KnowledgeBase
             {
                 problems.Add(new ContentProblem(name, $"unknown category '{raw.Category}' (one of: {string.Join(", ", Categories)})"));
             }
-            entries.Add(new KbEntry(raw.Id.Trim(), raw.Category ?? "", raw.Related ?? [], texts));
+            entries.Add(new KbEntry(raw.Id.Trim(), raw.Category ?? "", raw.Related ?? [], texts)
+            {
+                Starts = string.IsNullOrWhiteSpace(raw.Starts) ? null : raw.Starts.Trim(),
+                Requests = (raw.Requests ?? []).Where(r => !string.IsNullOrWhiteSpace(r.Starts))
+                    .Select(r => new KbRequest(r.Starts!.Trim(), (r.Words ?? []).SelectMany(w => w.Value).ToList())).ToList(),
+            });
         }
 
         foreach (var duplicate in entries.GroupBy(e => e.Id).Where(g => g.Count() > 1))
@@ -140,8 +169,16 @@ public sealed class KnowledgeBase
         public string Id { get; set; } = "";
         public string? Category { get; set; }
         public List<string>? Related { get; set; }
+        public string? Starts { get; set; }
+        public List<RawRequest>? Requests { get; set; }
         public RawText? Tr { get; set; }
         public RawText? Ar { get; set; }
+    }
+
+    private sealed class RawRequest
+    {
+        public string? Starts { get; set; }
+        public Dictionary<string, List<string>>? Words { get; set; }
     }
 
     private sealed class RawText

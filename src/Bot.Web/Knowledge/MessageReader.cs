@@ -151,6 +151,19 @@ public sealed class MessageReader
     public IReadOnlyList<string> SubjectOf(string entry) =>
         _subjects.FirstOrDefault(s => s.Entries.Contains(entry, StringComparer.Ordinal))?.Entries ?? [entry];
 
+    /// <summary>Whether the text uses one of the phrases (whole words, compared as <see cref="Key"/>s).</summary>
+    public static bool Mentions(string text, IReadOnlyList<string> phrases)
+    {
+        if (phrases.Count == 0) return false;
+        var words = Words(text);
+        var set = new PhraseSet(phrases);
+        for (var i = 0; i < words.Count; i++)
+        {
+            if (set.LongestAt(words, i) > 0) return true;
+        }
+        return false;
+    }
+
     /// <summary>The words of a text with their normalised keys (see <see cref="Key"/>).</summary>
     public static List<Word> Words(string text)
     {

@@ -25,8 +25,8 @@ public sealed class TelegramPollingTests
 
         await using (await BotHost.StartSqliteAsync(data.Path, extra: Settings(api)))
         {
-            await api.WaitForAsync(a => a.Sent("sendMessage", 1001).Count >= 2);
-            Assert.Equal(2, api.Sent("sendMessage", 1001).Count);
+            await api.WaitForAsync(a => a.Sent("sendMessage", 1001).Count >= 1);
+            Assert.Single(api.Sent("sendMessage", 1001)); // the answer, with the introduction after it
             var first = api.Sent("getUpdates")[0];
             Assert.Equal(["message", "callback_query", "my_chat_member"], first.GetProperty("allowed_updates").EnumerateArray().Select(e => e.GetString()));
         }
@@ -38,7 +38,7 @@ public sealed class TelegramPollingTests
             await Task.Delay(500);
             var resumed = api.Calls.Skip(callsBefore).First(c => c.Method == "getUpdates").Body;
             Assert.Equal(5002, resumed.GetProperty("offset").GetInt64()); // after the update already handled
-            Assert.Equal(2, api.Sent("sendMessage", 1001).Count); // not answered twice
+            Assert.Single(api.Sent("sendMessage", 1001)); // not answered twice
         }
     }
 

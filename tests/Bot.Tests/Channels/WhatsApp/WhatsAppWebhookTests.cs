@@ -79,7 +79,7 @@ public sealed class WhatsAppWebhookTests : WhatsAppTestHost
         }
         if (answered)
         {
-            await Api.WaitForAsync(api => api.Delivered(Phone).Count >= 2);
+            await Api.WaitForAsync(api => api.Delivered(Phone).Count >= 1);
             var replies = Api.Delivered(Phone);
             Assert.Contains(replies, r => r.Body!.Contains("belge", StringComparison.OrdinalIgnoreCase));
             Assert.All(replies, r =>
@@ -136,10 +136,10 @@ public sealed class WhatsAppWebhookTests : WhatsAppTestHost
             return r.StatusCode;
         }));
         Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
-        await Api.WaitForAsync(api => api.Delivered(Phone).Count >= 2);
+        await Api.WaitForAsync(api => api.Delivered(Phone).Count >= 1);
         await Task.Delay(500);
         var sent = Api.Delivered(Phone).Count;
-        Assert.Equal(2, sent); // greeting + answer, once
+        Assert.Equal(1, sent); // the answer (with the introduction), once
 
         await Host.DisposeAsync();
         Host = await StartHostAsync();
