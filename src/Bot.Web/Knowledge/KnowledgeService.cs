@@ -43,8 +43,11 @@ public sealed class KnowledgeSnapshot(KnowledgeBase knowledge, TextAnalysis anal
         if (answered.Count == 0) return new Understanding([whole]);
         var result = new List<MatchResult>(answered);
         // One more part that was not clear enough is offered as choices (or recorded, when nothing fits).
-        var unclear = parts.FirstOrDefault(p => p.Kind == MatchKind.Clarify && !p.Candidates.Any(c => answered.Any(a => a.AnswerId == c.Id)));
-        if (unclear is not null) result.Add(unclear);
+        // A part the matcher would abstain on still has its best entries: offered too, since the person asked it.
+        var unclear = parts.Where(p => p.Kind != MatchKind.Answer && !p.OutOfScope)
+            .Select(p => p.Ranked.Where(c => c.Id != KbEntry.OutOfScope && !IsSmallTalk(c.Id) && !answered.Any(a => a.AnswerId == c.Id)).Take(options.MaxCandidates - 1).ToList())
+            .FirstOrDefault(c => c.Count > 0);
+        if (unclear is not null) result.Add(new MatchResult(MatchKind.Clarify, null, unclear[0].Confidence, unclear, unclear));
         return new Understanding(result);
     }
 
