@@ -148,20 +148,26 @@ public static class KbCommands
     /// </summary>
     public static int Calibrate(KnowledgeService knowledge, string file, TextWriter stdout, TextWriter stderr)
     {
-        if (!File.Exists(file))
+        var files = file.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (files.FirstOrDefault(f => !File.Exists(f)) is { } missing)
         {
-            stderr.WriteLine($"kb calibrate: file not found: {file}");
+            stderr.WriteLine($"kb calibrate: file not found: {missing}");
             return 2;
         }
         var samples = new List<(double[] X, double Y)>();
-        foreach (var line in File.ReadLines(file).Where(l => l.Length > 0 && !l.StartsWith('#')))
+        foreach (var line in files.SelectMany(File.ReadLines).Where(l => l.Length > 0 && !l.StartsWith('#')))
         {
             var parts = line.Split('\t');
-            if (parts.Length != 3 || parts[0] == "?") continue;
-            var result = knowledge.Match(parts[2]);
-            if (result.Ranked.Count == 0 || result.OutOfScope) continue; // decided without the confidence
-            var top = result.Ranked[0];
-            samples.Add((top.Features, parts[0] != "none" && top.Id == parts[0] ? 1 : 0));
+            if (parts.Length is not (3 or 4) || parts[0] == "?") continue;
+            // Each question of the message as the reader cuts it (courtesy removed), as the bot matches it.
+            var expected = parts[0].Split('+');
+            foreach (var question in knowledge.Current.Reader.Questions(TextAnalysis.NormalizeText(parts[2])))
+            {
+                var result = knowledge.Match(question);
+                if (result.Ranked.Count == 0 || result.OutOfScope) continue; // decided without the confidence
+                var top = result.Ranked[0];
+                samples.Add((top.Features, parts[0] != "none" && expected.Contains(top.Id) ? 1 : 0));
+            }
         }
         if (samples.Count < 20)
         {
