@@ -68,6 +68,11 @@ public sealed class LanguageMiddleware(BotStateAccessors state, BotContent conte
             return requested;
         }
         var detected = content.Languages.Detect(input);
+        // Arabic written in Latin letters with digits for letters ("kifak, bde 23ref…") is Arabic, answered in Arabic script.
+        if (detected.Strength != DetectionStrength.Strong && knowledge.Current.Arabizi?.IsArabizi(input) == true)
+        {
+            detected = new Detection(Language.Arabic, DetectionStrength.Strong);
+        }
         if (detected.Language == Language.Arabic && detected.Strength == DetectionStrength.Strong) return Language.Arabic;
         if (profile.LanguageChosen && profile.Language is not null) return profile.Language;
         if (detected.Language is not null && detected.Strength == DetectionStrength.Strong) return detected.Language;

@@ -4,18 +4,22 @@ using Microsoft.Extensions.Options;
 namespace Bot.Web.Knowledge;
 
 /// <summary>The knowledge base and its index as loaded at one moment: swapped whole when the content changes.</summary>
-public sealed class KnowledgeSnapshot(KnowledgeBase knowledge, TextAnalysis analysis, KbIndex index, MessageReader reader) : IDisposable
+public sealed class KnowledgeSnapshot(KnowledgeBase knowledge, TextAnalysis analysis, KbIndex index, MessageReader reader, Arabizi? arabizi = null) : IDisposable
 {
     public KnowledgeBase Knowledge { get; } = knowledge;
     public KbIndex Index { get; } = index;
     public MessageReader Reader { get; } = reader;
+
+    /// <summary>Recognises Arabic written in Latin letters and writes it in Arabic script (none: such text is read as written).</summary>
+    public Arabizi? Arabizi { get; } = arabizi;
     public DateTimeOffset LoadedAt { get; init; }
 
     public static KnowledgeSnapshot Load(string localizationFolder, DateTimeOffset now)
     {
         var knowledge = KnowledgeBase.Load(localizationFolder);
         var analysis = TextAnalysis.Load(localizationFolder);
-        return new KnowledgeSnapshot(knowledge, analysis, new KbIndex(knowledge, analysis), MessageReader.Load(localizationFolder)) { LoadedAt = now };
+        return new KnowledgeSnapshot(knowledge, analysis, new KbIndex(knowledge, analysis), MessageReader.Load(localizationFolder),
+            File.Exists(Path.Combine(localizationFolder, Arabizi.FileName)) ? Arabizi.Load(localizationFolder) : null) { LoadedAt = now };
     }
 
     /// <summary>
@@ -28,6 +32,8 @@ public sealed class KnowledgeSnapshot(KnowledgeBase knowledge, TextAnalysis anal
     {
         if (Reader.AsksNothing(text)) return Understanding.Nothing;
         var normalized = TextAnalysis.NormalizeText(text);
+        // Arabic in Latin letters ("shu lazem la kimlik") is matched in Arabic script; Turkish loanwords stay as written.
+        if (Arabizi?.IsArabizi(normalized) == true) normalized = Arabizi.ToArabic(normalized);
         var questions = Reader.Questions(normalized);
         // Only courtesy: it is what the message says (a greeting or thanks).
         if (questions.Count == 0) return new Understanding([Index.Match(normalized, options)]);
