@@ -119,6 +119,7 @@ public static class KbCommands
                 ["candidates"] = understood.Parts.FirstOrDefault(p => p.Kind == MatchKind.Clarify)?.Candidates.Select(c => c.Id).ToArray() ?? [],
             };
             if (style is not null) output["style"] = style;
+            if (understood.Questions.Count > 0 && string.Join(" | ", understood.Questions) != text) output["read"] = understood.Questions;
             if (understood.Answers.Count > 1) output["answers"] = understood.Answers;
             if (Environment.GetEnvironmentVariable("KB_TEST_RANKED") == "1")
             {

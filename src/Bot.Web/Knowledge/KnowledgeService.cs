@@ -36,17 +36,17 @@ public sealed class KnowledgeSnapshot(KnowledgeBase knowledge, TextAnalysis anal
         if (Arabizi?.IsArabizi(normalized) == true) normalized = Arabizi.ToArabic(normalized);
         var questions = Reader.Questions(normalized);
         // Only courtesy: it is what the message says (a greeting or thanks).
-        if (questions.Count == 0) return new Understanding([Index.Match(normalized, options)]);
+        if (questions.Count == 0) return new Understanding([Index.Match(normalized, options)]) { Questions = [normalized] };
         var whole = questions.Count == 1 ? Index.Match(questions[0], options) : Index.Match(string.Join(" . ", questions), options);
         if (previousEntry is not null && questions.Count == 1 && FollowUp(questions[0], previousEntry, whole, options) is { } followUp)
         {
-            return new Understanding([followUp]);
+            return new Understanding([followUp]) { Questions = questions };
         }
-        if (questions.Count == 1) return new Understanding([whole]);
+        if (questions.Count == 1) return new Understanding([whole]) { Questions = questions };
 
         var parts = questions.Select(q => Index.Match(q, options)).ToList();
         var answered = parts.Where(p => p.Kind == MatchKind.Answer && !IsSmallTalk(p.AnswerId)).DistinctBy(p => p.AnswerId).Take(MaxAnswers).ToList();
-        if (answered.Count == 0) return new Understanding([whole]);
+        if (answered.Count == 0) return new Understanding([whole]) { Questions = questions };
         var result = new List<MatchResult>(answered);
         // One more part that was not clear enough is offered as choices (or recorded, when nothing fits).
         // A part the matcher would abstain on still has its best entries: offered too, since the person asked it.
@@ -54,7 +54,7 @@ public sealed class KnowledgeSnapshot(KnowledgeBase knowledge, TextAnalysis anal
             .Select(p => p.Ranked.Where(c => c.Id != KbEntry.OutOfScope && !IsSmallTalk(c.Id) && !answered.Any(a => a.AnswerId == c.Id)).Take(options.MaxCandidates - 1).ToList())
             .FirstOrDefault(c => c.Count > 0);
         if (unclear is not null) result.Add(new MatchResult(MatchKind.Clarify, null, unclear[0].Confidence, unclear, unclear));
-        return new Understanding(result);
+        return new Understanding(result) { Questions = questions };
     }
 
     /// <summary>Most answers sent for one message.</summary>
@@ -99,6 +99,9 @@ public sealed record Understanding(IReadOnlyList<MatchResult> Parts)
     public static readonly Understanding Nothing = new([]) { AsksNothing = true };
 
     public bool AsksNothing { get; init; }
+
+    /// <summary>The questions as the reader cut and rewrote them (Arabizi in Arabic script, courtesy removed).</summary>
+    public IReadOnlyList<string> Questions { get; init; } = [];
 
     /// <summary>The first part (what the message is mostly about), or <see cref="MatchResult.Nothing"/>.</summary>
     public MatchResult Main => Parts.Count > 0 ? Parts[0] : MatchResult.Nothing;
