@@ -35,6 +35,9 @@ public sealed record MatchResult(MatchKind Kind, string? AnswerId, double Confid
     /// <summary>The question was read against the entry answered just before (a short follow-up such as "ne kadar?").</summary>
     public bool FollowUp { get; init; }
 
+    /// <summary>Answered on the learned signal's word where BM25 alone would have asked or abstained.</summary>
+    public bool Learned { get; init; }
+
     public static readonly MatchResult Nothing = new(MatchKind.Abstain, null, 0, [], []);
 }
 

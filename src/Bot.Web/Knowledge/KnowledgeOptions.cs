@@ -45,6 +45,20 @@ public sealed class KnowledgeOptions
         return values;
     }
 
+    /// <summary>
+    /// Where BM25 is not sure: the learned signal's probability (0–1) from which its best entry is answered when it is
+    /// also BM25's best.
+    /// </summary>
+    public double LearnedAgreement { get; set; } = 0.35;
+
+    /// <summary>Where BM25 is not sure: the learned signal's probability from which its best entry is answered on its own (above 1: never).</summary>
+    public double LearnedAlone { get; set; } = 0.5;
+
+    public const int DefaultLearnedMaxEntries = 1000;
+
+    /// <summary>Above this many entries the learned signal is not trained (its training grows with entries × phrasings) and BM25 decides alone.</summary>
+    public int LearnedMaxEntries { get; set; } = DefaultLearnedMaxEntries;
+
     /// <summary>Most candidates offered when clarifying.</summary>
     public int MaxCandidates { get; set; } = 3;
 }
@@ -60,6 +74,9 @@ internal sealed class KnowledgeOptionsValidator : IValidateOptions<KnowledgeOpti
         errors.Require(options.MinAnchor is >= 0 and <= 1, "MinAnchor", "must be in [0, 1].");
         errors.Require(options.ClarifyScoreRatio is > 0 and <= 1, "ClarifyScoreRatio", "must be in (0, 1].");
         errors.Require(options.MaxCandidates is >= 2 and <= 5, "MaxCandidates", "must be between 2 and 5.");
+        errors.Require(options.LearnedAgreement is > 0 and <= 1, "LearnedAgreement", "must be in (0, 1].");
+        errors.Require(options.LearnedAlone > 0, "LearnedAlone", "must be above 0 (above 1: the learned signal never answers alone).");
+        errors.Require(options.LearnedMaxEntries >= 0, "LearnedMaxEntries", "must be 0 or more (0: no learned signal).");
         errors.Require(options.CalibrationWeights() is { Length: Features.Count + 1 } w && w.All(double.IsFinite), "Calibration",
             $"must list {Features.Count + 1} numbers separated by spaces (intercept, then one weight per feature), as `kb calibrate` prints.");
         return errors.Result();

@@ -4,8 +4,12 @@ using Microsoft.Extensions.Options;
 namespace Bot.Web.Knowledge;
 
 /// <summary>The knowledge base and its index as loaded at one moment: swapped whole when the content changes.</summary>
-public sealed class KnowledgeSnapshot(KnowledgeBase knowledge, TextAnalysis analysis, KbIndex index, MessageReader reader, Arabizi? arabizi = null) : IDisposable
+public sealed class KnowledgeSnapshot(KnowledgeBase knowledge, TextAnalysis analysis, KbIndex index, MessageReader reader, Arabizi? arabizi = null,
+    LearnedSignal? learned = null) : IDisposable
 {
+    /// <summary>The learned second signal (null: BM25 alone, e.g. above <see cref="KnowledgeOptions.LearnedMaxEntries"/> entries).</summary>
+    public LearnedSignal? Learned { get; } = learned;
+
     public KnowledgeBase Knowledge { get; } = knowledge;
     public KbIndex Index { get; } = index;
     public MessageReader Reader { get; } = reader;
@@ -14,12 +18,31 @@ public sealed class KnowledgeSnapshot(KnowledgeBase knowledge, TextAnalysis anal
     public Arabizi? Arabizi { get; } = arabizi;
     public DateTimeOffset LoadedAt { get; init; }
 
-    public static KnowledgeSnapshot Load(string localizationFolder, DateTimeOffset now)
+    public static KnowledgeSnapshot Load(string localizationFolder, DateTimeOffset now, int learnedMaxEntries = KnowledgeOptions.DefaultLearnedMaxEntries)
     {
         var knowledge = KnowledgeBase.Load(localizationFolder);
         var analysis = TextAnalysis.Load(localizationFolder);
-        return new KnowledgeSnapshot(knowledge, analysis, new KbIndex(knowledge, analysis), MessageReader.Load(localizationFolder),
-            File.Exists(Path.Combine(localizationFolder, Arabizi.FileName)) ? Arabizi.Load(localizationFolder) : null) { LoadedAt = now };
+        var arabizi = File.Exists(Path.Combine(localizationFolder, Arabizi.FileName)) ? Arabizi.Load(localizationFolder) : null;
+        var learned = Task.Run(() => LearnedSignal.For(knowledge, arabizi, learnedMaxEntries)); // trained while Lucene indexes
+        var index = new KbIndex(knowledge, analysis);
+        return new KnowledgeSnapshot(knowledge, analysis, index, MessageReader.Load(localizationFolder), arabizi, learned.GetAwaiter().GetResult()) { LoadedAt = now };
+    }
+
+    /// <summary>
+    /// One question matched: BM25's decision, and where BM25 is not sure enough to answer (and the question is not
+    /// out of scope), the learned signal's: its best entry is answered when it is also BM25's best and at least
+    /// <see cref="KnowledgeOptions.LearnedAgreement"/> likely, or when it alone is at least <see cref="KnowledgeOptions.LearnedAlone"/> likely.
+    /// </summary>
+    public MatchResult Match(string question, KnowledgeOptions options)
+    {
+        var result = Index.Match(question, options);
+        if (Learned is null || result.Kind == MatchKind.Answer || result.OutOfScope) return result;
+        var (id, probability) = Learned.Best(LearnedSignal.Key(question, Arabizi));
+        if (id.Length == 0 || id == KbEntry.OutOfScope || IsSmallTalk(id) || !Knowledge.ById.ContainsKey(id)) return result;
+        var agrees = result.Ranked.Count > 0 && result.Ranked[0].Id == id && probability >= options.LearnedAgreement;
+        return agrees || probability >= options.LearnedAlone
+            ? new MatchResult(MatchKind.Answer, id, Math.Max(result.Confidence, probability), [], result.Ranked) { Learned = true }
+            : result;
     }
 
     /// <summary>
@@ -36,15 +59,15 @@ public sealed class KnowledgeSnapshot(KnowledgeBase knowledge, TextAnalysis anal
         if (Arabizi?.IsArabizi(normalized) == true) normalized = Arabizi.ToArabic(normalized);
         var questions = Reader.Questions(normalized);
         // Only courtesy: it is what the message says (a greeting or thanks).
-        if (questions.Count == 0) return new Understanding([Index.Match(normalized, options)]) { Questions = [normalized] };
-        var whole = questions.Count == 1 ? Index.Match(questions[0], options) : Index.Match(string.Join(" . ", questions), options);
+        if (questions.Count == 0) return new Understanding([Match(normalized, options)]) { Questions = [normalized] };
+        var whole = questions.Count == 1 ? Match(questions[0], options) : Match(string.Join(" . ", questions), options);
         if (previousEntry is not null && questions.Count == 1 && FollowUp(questions[0], previousEntry, whole, options) is { } followUp)
         {
             return new Understanding([followUp]) { Questions = questions };
         }
         if (questions.Count == 1) return new Understanding([whole]) { Questions = questions };
 
-        var parts = questions.Select(q => Index.Match(q, options)).ToList();
+        var parts = questions.Select(q => Match(q, options)).ToList();
         var answered = parts.Where(p => p.Kind == MatchKind.Answer && !IsSmallTalk(p.AnswerId)).DistinctBy(p => p.AnswerId).Take(MaxAnswers).ToList();
         if (answered.Count == 0) return new Understanding([whole]) { Questions = questions };
         var result = new List<MatchResult>(answered);
@@ -79,7 +102,7 @@ public sealed class KnowledgeSnapshot(KnowledgeBase knowledge, TextAnalysis anal
         if (alone.Kind == MatchKind.Answer) return null; // a question of its own
         var subject = Reader.SubjectOf(previousEntry);
         var title = previous.Texts.Values.Select(t => t.Title);
-        var together = Index.Match(string.Join(" ", title.Append(question)), options);
+        var together = Match(string.Join(" ", title.Append(question)), options);
         return together.Kind == MatchKind.Answer && together.AnswerId != previousEntry && subject.Contains(together.AnswerId!, StringComparer.Ordinal)
             ? together with { FollowUp = true }
             : null;
@@ -131,7 +154,7 @@ public sealed class KnowledgeService : IDisposable
         _options = options;
         _logger = logger;
         _clock = clock;
-        _current = KnowledgeSnapshot.Load(paths.Localization, clock.GetUtcNow());
+        _current = KnowledgeSnapshot.Load(paths.Localization, clock.GetUtcNow(), options.CurrentValue.LearnedMaxEntries);
         Report(_current);
         _debounce = new Timer(_ => Reload(), null, Timeout.Infinite, Timeout.Infinite);
         if (watch)
@@ -149,7 +172,7 @@ public sealed class KnowledgeService : IDisposable
     /// <summary>Increases every time the content is re-indexed.</summary>
     public int Version => Volatile.Read(ref _version);
 
-    public MatchResult Match(string text) => Current.Index.Match(text, _options.CurrentValue);
+    public MatchResult Match(string text) => Current.Match(text, _options.CurrentValue);
 
     /// <summary>See <see cref="KnowledgeSnapshot.Understand"/>.</summary>
     public Understanding Understand(string text, string? previousEntry = null) => Current.Understand(text, previousEntry, _options.CurrentValue);
@@ -159,7 +182,7 @@ public sealed class KnowledgeService : IDisposable
     {
         try
         {
-            var fresh = KnowledgeSnapshot.Load(_paths.Localization, _clock.GetUtcNow());
+            var fresh = KnowledgeSnapshot.Load(_paths.Localization, _clock.GetUtcNow(), _options.CurrentValue.LearnedMaxEntries);
             var old = Interlocked.Exchange(ref _current, fresh);
             Interlocked.Increment(ref _version);
             Report(fresh);
