@@ -59,7 +59,7 @@ public sealed class KnowledgeSnapshot(KnowledgeBase knowledge, TextAnalysis anal
         if (Arabizi?.IsArabizi(normalized) == true) normalized = Arabizi.ToArabic(normalized);
         var questions = Reader.Questions(normalized);
         // Only courtesy: it is what the message says (a greeting or thanks).
-        if (questions.Count == 0) return new Understanding([Match(normalized, options)]) { Questions = [normalized] };
+        if (questions.Count == 0) return new Understanding([SmallTalk(normalized, options)]) { Questions = [normalized] };
         var whole = questions.Count == 1 ? Match(questions[0], options) : Match(string.Join(" . ", questions), options);
         if (previousEntry is not null && questions.Count == 1 && FollowUp(questions[0], previousEntry, whole, options) is { } followUp)
         {
@@ -79,6 +79,21 @@ public sealed class KnowledgeSnapshot(KnowledgeBase knowledge, TextAnalysis anal
         if (unclear is not null) result.Add(new MatchResult(MatchKind.Clarify, null, unclear[0].Confidence, unclear, unclear));
         return new Understanding(result) { Questions = questions };
     }
+
+    /// <summary>
+    /// A message made only of courtesy is small talk: the greeting or thanks entry that ranks best for it (a greeting
+    /// when neither ranks), never a topic that happens to share a word with it ("يا شباب").
+    /// </summary>
+    private MatchResult SmallTalk(string text, KnowledgeOptions options)
+    {
+        var result = Index.Match(text, options);
+        if (result.Kind == MatchKind.Answer && IsSmallTalk(result.AnswerId)) return result;
+        var id = result.Ranked.FirstOrDefault(c => IsSmallTalk(c.Id))?.Id ?? GreetingEntry;
+        return Knowledge.ById.ContainsKey(id) ? new MatchResult(MatchKind.Answer, id, result.Confidence, [], result.Ranked) : result;
+    }
+
+    /// <summary>The small-talk entry that welcomes (answered to a message of greetings only).</summary>
+    public const string GreetingEntry = "greeting";
 
     /// <summary>Most answers sent for one message.</summary>
     public const int MaxAnswers = 3;
