@@ -320,6 +320,13 @@ public sealed class KbIndex : IDisposable
             ranked.Add(new Candidate(top[i].Key, Math.Round(top[i].Value, 4), Math.Round(confidence, 4), Math.Round(coverage, 4),
                 Math.Round(sim, 4), Math.Round(anchor, 4), Math.Round(lead, 4), Math.Round(whole, 4)));
         }
+        // A question the out-of-scope entry accounts for clearly better than the best entry does is out of scope, even
+        // when more of that entry's phrasings share its generic words ("vatandaşlık için hangi belgeler": "belge").
+        if (ranked[0].Id != KbEntry.OutOfScope && _numbers.ContainsKey(KbEntry.OutOfScope)
+            && Coverage(KbEntry.OutOfScope, coverageField, positions, fuzzy: false) >= ranked[0].Coverage + options.OutOfScopeMargin)
+        {
+            return new MatchResult(MatchKind.Abstain, null, ranked[0].Confidence, [], ranked) { OutOfScope = true };
+        }
         return Decide(ranked, options, positions.Count);
     }
 

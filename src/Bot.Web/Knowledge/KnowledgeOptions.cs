@@ -59,6 +59,12 @@ public sealed class KnowledgeOptions
     /// <summary>Above this many entries the learned signal is not trained (its training grows with entries × phrasings) and BM25 decides alone.</summary>
     public int LearnedMaxEntries { get; set; } = DefaultLearnedMaxEntries;
 
+    /// <summary>
+    /// How much more of a question (coverage, 0–1) the out-of-scope entry must account for than the best entry for the
+    /// question to be out of scope although that entry ranks first (above 1: never).
+    /// </summary>
+    public double OutOfScopeMargin { get; set; } = 0.2;
+
     /// <summary>Most candidates offered when clarifying.</summary>
     public int MaxCandidates { get; set; } = 3;
 }
@@ -74,6 +80,7 @@ internal sealed class KnowledgeOptionsValidator : IValidateOptions<KnowledgeOpti
         errors.Require(options.MinAnchor is >= 0 and <= 1, "MinAnchor", "must be in [0, 1].");
         errors.Require(options.ClarifyScoreRatio is > 0 and <= 1, "ClarifyScoreRatio", "must be in (0, 1].");
         errors.Require(options.MaxCandidates is >= 2 and <= 5, "MaxCandidates", "must be between 2 and 5.");
+        errors.Require(options.OutOfScopeMargin > 0, "OutOfScopeMargin", "must be above 0 (above 1: never).");
         errors.Require(options.LearnedAgreement is > 0 and <= 1, "LearnedAgreement", "must be in (0, 1].");
         errors.Require(options.LearnedAlone > 0, "LearnedAlone", "must be above 0 (above 1: the learned signal never answers alone).");
         errors.Require(options.LearnedMaxEntries >= 0, "LearnedMaxEntries", "must be 0 or more (0: no learned signal).");
