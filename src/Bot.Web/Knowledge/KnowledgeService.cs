@@ -65,11 +65,11 @@ public sealed class KnowledgeSnapshot(KnowledgeBase knowledge, TextAnalysis anal
         {
             return new Understanding([followUp]) { Questions = questions };
         }
-        if (questions.Count == 1) return new Understanding([whole]) { Questions = questions };
+        if (questions.Count == 1) return Urgent(new Understanding([whole]) { Questions = questions }, normalized, options);
 
         var parts = questions.Select(q => Match(q, options)).ToList();
         var answered = parts.Where(p => p.Kind == MatchKind.Answer && !IsSmallTalk(p.AnswerId)).DistinctBy(p => p.AnswerId).Take(MaxAnswers).ToList();
-        if (answered.Count == 0) return new Understanding([whole]) { Questions = questions };
+        if (answered.Count == 0) return Urgent(new Understanding([whole]) { Questions = questions }, normalized, options);
         var result = new List<MatchResult>(answered);
         // One more part that was not clear enough is offered as choices (or recorded, when nothing fits).
         // A part the matcher would abstain on still has its best entries: offered too, since the person asked it.
@@ -77,7 +77,20 @@ public sealed class KnowledgeSnapshot(KnowledgeBase knowledge, TextAnalysis anal
             .Select(p => p.Ranked.Where(c => c.Id != KbEntry.OutOfScope && !IsSmallTalk(c.Id) && !answered.Any(a => a.AnswerId == c.Id)).Take(options.MaxCandidates - 1).ToList())
             .FirstOrDefault(c => c.Count > 0);
         if (unclear is not null) result.Add(new MatchResult(MatchKind.Clarify, null, unclear[0].Confidence, unclear, unclear));
-        return new Understanding(result) { Questions = questions };
+        return Urgent(new Understanding(result) { Questions = questions }, normalized, options);
+    }
+
+    /// <summary>A message that names danger gets the urgent entry (the emergency lines) first, whatever else it asks.</summary>
+    private Understanding Urgent(Understanding understood, string text, KnowledgeOptions options)
+    {
+        if (Reader.UrgentEntry is not { } urgent || !Knowledge.ById.ContainsKey(urgent) || understood.Answers.Contains(urgent) || !Reader.IsUrgent(text))
+        {
+            return understood;
+        }
+        var first = new MatchResult(MatchKind.Answer, urgent, 1, [], understood.Main.Ranked);
+        var rest = understood.Parts.Where(p => p.Kind == MatchKind.Answer).Take(MaxAnswers - 1)
+            .Concat(understood.Parts.Where(p => p.Kind == MatchKind.Clarify).Take(understood.Answers.Count > 0 ? 1 : 0));
+        return understood with { Parts = [first, .. rest] };
     }
 
     /// <summary>

@@ -21,6 +21,10 @@ public sealed class MessageReader
     private readonly PhraseSet _acknowledgements;
     private readonly Dictionary<string, PhraseSet> _aspects;
     private readonly List<Subject> _subjects;
+    private PhraseSet _urgent = new([]);
+
+    /// <summary>The entry a message naming danger always gets first (violence, threats, abuse, suicide: the emergency lines), if the data names one.</summary>
+    public string? UrgentEntry { get; private set; }
 
     private MessageReader(PhraseSet courtesy, PhraseSet connectors, PhraseSet acknowledgements, Dictionary<string, PhraseSet> aspects, List<Subject> subjects, int followUpWords)
     {
@@ -58,11 +62,27 @@ public sealed class MessageReader
             subjects.Add(new Subject(entries, answers));
         }
         return new MessageReader(new PhraseSet(All(raw.Courtesy)), new PhraseSet(All(raw.Connectors)), new PhraseSet(All(raw.Acknowledgements)),
-            aspects, subjects, raw.Followups?.MaxWords ?? 4);
+            aspects, subjects, raw.Followups?.MaxWords ?? 4)
+        {
+            _urgent = new PhraseSet(All(raw.Urgent?.Words)),
+            UrgentEntry = string.IsNullOrWhiteSpace(raw.Urgent?.Entry) ? null : raw.Urgent.Entry.Trim(),
+        };
     }
 
     /// <summary>Every entry id the data names (for `kb lint`: each must exist).</summary>
-    public IEnumerable<string> NamedEntries() => _subjects.SelectMany(s => s.Entries.Concat(s.Answers.Values));
+    public IEnumerable<string> NamedEntries() =>
+        _subjects.SelectMany(s => s.Entries.Concat(s.Answers.Values)).Concat(UrgentEntry is null ? [] : [UrgentEntry]);
+
+    /// <summary>Whether the message names danger (a word of `urgent.words`: violence, threats, abuse, suicide).</summary>
+    public bool IsUrgent(string text)
+    {
+        var words = Words(text);
+        for (var i = 0; i < words.Count; i++)
+        {
+            if (_urgent.LongestAt(words, i) > 0) return true;
+        }
+        return false;
+    }
 
     /// <summary>
     /// The questions of a message, in order: the text is cut at ? ؟ ! line breaks and at words that start another
@@ -226,35 +246,53 @@ public sealed class MessageReader
     private sealed class PhraseSet
     {
         private readonly Dictionary<string, List<string[]>> _byFirst = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, List<string[]>> _byPrefix = new(StringComparer.Ordinal);
 
         public PhraseSet(IEnumerable<string> phrases)
         {
             foreach (var phrase in phrases)
             {
-                var keys = Words(phrase).Select(w => w.Key).ToArray();
+                // A trailing * (a prefix) survives as part of the word's key.
+                var keys = phrase.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+                    .Select(w => w.EndsWith('*') ? Key(w.AsSpan(0, w.Length - 1)) + "*" : string.Join(' ', Words(w).Select(x => x.Key)))
+                    .SelectMany(k => k.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToArray();
                 if (keys.Length == 0) continue;
-                if (!_byFirst.TryGetValue(keys[0], out var list)) _byFirst[keys[0]] = list = [];
+                var table = keys[0].EndsWith('*') ? _byPrefix : _byFirst;
+                var first = keys[0].TrimEnd('*');
+                if (!table.TryGetValue(first, out var list)) table[first] = list = [];
                 list.Add(keys);
             }
-            foreach (var list in _byFirst.Values) list.Sort((a, b) => b.Length.CompareTo(a.Length));
         }
 
         /// <summary>The number of words of the longest phrase starting at word <paramref name="at"/> (0: none).</summary>
         public int LongestAt(List<Word> words, int at, int end = int.MaxValue)
         {
             end = Math.Min(end, words.Count);
-            foreach (var candidate in Candidates(words[at].Key))
+            var best = 0;
+            foreach (var phrases in PhrasesFor(words[at].Key))
             {
-                if (!_byFirst.TryGetValue(candidate, out var phrases)) continue;
                 foreach (var phrase in phrases)
                 {
-                    if (at + phrase.Length > end) continue;
+                    if (phrase.Length <= best || at + phrase.Length > end || !Same(words[at].Key, phrase[0])) continue;
                     var ok = true;
                     for (var k = 1; k < phrase.Length && ok; k++) ok = Same(words[at + k].Key, phrase[k]);
-                    if (ok) return phrase.Length;
+                    if (ok) best = phrase.Length;
                 }
             }
-            return 0;
+            return best;
+        }
+
+        /// <summary>The phrases that may start with this word: by the word itself (and its forms) and by prefix (phrases whose first word ends in *).</summary>
+        private IEnumerable<List<string[]>> PhrasesFor(string key)
+        {
+            foreach (var candidate in Candidates(key))
+            {
+                if (_byFirst.TryGetValue(candidate, out var phrases)) yield return phrases;
+            }
+            foreach (var (prefix, phrases) in _byPrefix)
+            {
+                if (Candidates(key).Any(c => c.StartsWith(prefix, StringComparison.Ordinal))) yield return phrases;
+            }
         }
 
         /// <summary>The word itself, and without a leading و ("and") or ال ("the"): "وشكرا" is "شكرا".</summary>
@@ -265,7 +303,9 @@ public sealed class MessageReader
             if (key.Length > 3 && key[0] == '\u0627' && key[1] == '\u0644') yield return key[2..];
         }
 
-        private static bool Same(string word, string phrase) => Candidates(word).Contains(phrase, StringComparer.Ordinal);
+        /// <summary>A phrase word ending in * matches every word that starts with the rest ("dovuyor*": dövüyorlar).</summary>
+        private static bool Same(string word, string phrase) =>
+            phrase.EndsWith('*') ? Candidates(word).Any(w => w.StartsWith(phrase[..^1], StringComparison.Ordinal)) : Candidates(word).Contains(phrase, StringComparer.Ordinal);
     }
 
     private sealed class RawData
@@ -274,6 +314,13 @@ public sealed class MessageReader
         public Dictionary<string, List<string>>? Connectors { get; set; }
         public Dictionary<string, List<string>>? Acknowledgements { get; set; }
         public RawFollowUps? Followups { get; set; }
+        public RawUrgent? Urgent { get; set; }
+    }
+
+    private sealed class RawUrgent
+    {
+        public string? Entry { get; set; }
+        public Dictionary<string, List<string>>? Words { get; set; }
     }
 
     private sealed class RawFollowUps
