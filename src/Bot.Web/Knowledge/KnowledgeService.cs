@@ -67,7 +67,17 @@ public sealed class KnowledgeSnapshot(KnowledgeBase knowledge, TextAnalysis anal
         }
         if (questions.Count == 1) return Urgent(new Understanding([whole]) { Questions = questions }, normalized, options);
 
-        var parts = questions.Select(q => Match(q, options)).ToList();
+        // Each question matched; a later one that is not clear alone is read as a follow-up to the one before it
+        // ("كيف بطلع اذن عمل؟ وقديش بدو مصاري؟": the second asks the cost of the work permit).
+        var parts = new List<MatchResult>(questions.Count);
+        string? previous = previousEntry;
+        foreach (var question in questions)
+        {
+            var part = Match(question, options);
+            if (part.Kind != MatchKind.Answer && previous is not null && FollowUp(question, previous, part, options) is { } read) part = read;
+            parts.Add(part);
+            if (part.Kind == MatchKind.Answer && !IsSmallTalk(part.AnswerId)) previous = part.AnswerId;
+        }
         var answered = parts.Where(p => p.Kind == MatchKind.Answer && !IsSmallTalk(p.AnswerId)).DistinctBy(p => p.AnswerId).Take(MaxAnswers).ToList();
         if (answered.Count == 0) return Urgent(new Understanding([whole]) { Questions = questions }, normalized, options);
         var result = new List<MatchResult>(answered);
