@@ -74,7 +74,7 @@ public sealed class KnowledgeSnapshot(KnowledgeBase knowledge, TextAnalysis anal
         foreach (var question in questions)
         {
             var part = Match(question, options);
-            if (part.Kind != MatchKind.Answer && previous is not null && FollowUp(question, previous, part, options) is { } read) part = read;
+            if (previous is not null && FollowUp(question, previous, part, options) is { } read) part = read;
             parts.Add(part);
             if (part.Kind == MatchKind.Answer && !IsSmallTalk(part.AnswerId)) previous = part.AnswerId;
         }

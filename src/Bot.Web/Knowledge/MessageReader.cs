@@ -22,6 +22,7 @@ public sealed class MessageReader
     private readonly Dictionary<string, PhraseSet> _aspects;
     private readonly List<Subject> _subjects;
     private PhraseSet _urgent = new([]);
+    private PhraseSet _fillers = new([]);
 
     /// <summary>The entry a message naming danger always gets first (violence, threats, abuse, suicide: the emergency lines), if the data names one.</summary>
     public string? UrgentEntry { get; private set; }
@@ -65,6 +66,7 @@ public sealed class MessageReader
             aspects, subjects, raw.Followups?.MaxWords ?? 4)
         {
             _urgent = new PhraseSet(All(raw.Urgent?.Words)),
+            _fillers = new PhraseSet(All(raw.Followups?.Fillers)),
             UrgentEntry = string.IsNullOrWhiteSpace(raw.Urgent?.Entry) ? null : raw.Urgent.Entry.Trim(),
         };
     }
@@ -149,20 +151,31 @@ public sealed class MessageReader
         if (words.Count == 0 || words.Count > FollowUpWords) return null;
         var subject = _subjects.FirstOrDefault(s => s.Entries.Contains(previousEntry, StringComparer.Ordinal));
         if (subject is null) return null;
-        // The aspect whose phrase covers the most of the message (ties: the first in the data's order).
+        // Only a message that asks nothing but an aspect ("ne kadar?", "ve nerede?", "ومين بيحقلو؟"): every word is part
+        // of an aspect's phrase or a filler. "kurs ne zaman başlıyor" names a topic of its own and is not a follow-up.
+        // The aspect is the one whose phrase covers the most words (ties: the first in the data's order).
         string? best = null;
         var bestLength = 0;
-        foreach (var (aspect, phrases) in _aspects)
+        for (var i = 0; i < words.Count;)
         {
-            for (var i = 0; i < words.Count; i++)
+            var step = _fillers.LongestAt(words, i);
+            string? aspectHere = null;
+            foreach (var (aspect, phrases) in _aspects)
             {
                 var n = phrases.LongestAt(words, i);
-                if (n > bestLength)
+                if (n > step)
                 {
-                    best = aspect;
-                    bestLength = n;
+                    step = n;
+                    aspectHere = aspect;
                 }
             }
+            if (step == 0) return null; // a word that is neither an aspect nor a filler
+            if (aspectHere is not null && step > bestLength)
+            {
+                best = aspectHere;
+                bestLength = step;
+            }
+            i += step;
         }
         return best is not null && subject.Answers.TryGetValue(best, out var entry) ? entry : null;
     }
@@ -326,6 +339,7 @@ public sealed class MessageReader
     private sealed class RawFollowUps
     {
         public int? MaxWords { get; set; }
+        public Dictionary<string, List<string>>? Fillers { get; set; }
         public Dictionary<string, Dictionary<string, List<string>>>? Aspects { get; set; }
         public List<Dictionary<string, object>>? Subjects { get; set; }
     }

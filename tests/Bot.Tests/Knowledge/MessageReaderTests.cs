@@ -71,4 +71,19 @@ public sealed class MessageReaderTests
         var knowledge = KnowledgeBase.Load(Repo.PathOf("localization"));
         Assert.All(Reader.NamedEntries(), id => Assert.True(knowledge.ById.ContainsKey(id), $"localization/understanding.yaml names '{id}'"));
     }
+
+    [Theory]
+    [InlineData("eşim beni her gün dövüyor ne yapayım", true)]
+    [InlineData("kocam bana şiddet uyguluyor", true)]
+    [InlineData("زوجي عم يضربني", true)]
+    [InlineData("حدا عم يهددني", true)]
+    [InlineData("döviz kuru ne kadar", false)] // "dövüyor*" is a prefix of the verb, not of every word starting with döv
+    [InlineData("kurs ne zaman başlıyor", false)]
+    [InlineData("ضريبة المحل", false)]
+    public void Danger_is_recognised_by_its_words_and_their_forms(string text, bool urgent) => Assert.Equal(urgent, Reader.IsUrgent(text));
+
+    [Fact]
+    public void The_urgent_entry_exists() =>
+        Assert.True(KnowledgeBase.Load(Repo.PathOf("localization")).ById.ContainsKey(Reader.UrgentEntry!));
 }
+

@@ -1,0 +1,88 @@
+using Bot.Tests.Infrastructure;
+using Bot.Web.Knowledge;
+using Xunit;
+
+namespace Bot.Tests.Knowledge;
+
+/// <summary>
+/// A message read and matched as the bot does (reader, Arabizi, BM25 and the learned signal) on the shipped content:
+/// one row per behaviour of issue #16, each with messages written for this test (not from the evaluation sets).
+/// </summary>
+public sealed class UnderstandingTests
+{
+    private static readonly KnowledgeSnapshot Snapshot = KnowledgeSnapshot.Load(Repo.PathOf("localization"), DateTimeOffset.UtcNow);
+    private static readonly KnowledgeOptions Options = new();
+
+    private static Understanding Read(string text, string? previous = null) => Snapshot.Understand(text, previous, Options);
+
+    [Theory]
+    [InlineData("slm hocam iyi günler, çalışma izni için hangi evraklar lazım? Allah razı olsun", "work-permit-documents")]
+    [InlineData("السلام عليكم الله يعطيكن العافية، شو الاوراق اللي لازمة لاذن العمل؟ الله يخليكن", "work-permit-documents")]
+    public void Courtesy_around_a_question_does_not_outweigh_it(string text, string expected) => Assert.Equal(expected, Read(text).Main.AnswerId);
+
+    [Theory]
+    [InlineData("merhaba", "greeting")]
+    [InlineData("مرحبا يا شباب", "greeting")]
+    [InlineData("çok teşekkürler Allah razı olsun", "thanks")]
+    public void A_message_of_courtesy_only_is_small_talk(string text, string expected) => Assert.Equal(expected, Read(text).Main.AnswerId);
+
+    [Fact]
+    public void Two_questions_are_both_answered_in_the_order_asked()
+    {
+        var read = Read("çalışma izni için hangi belgeler gerekiyor? bir de izin ne kadar süre geçerli oluyor");
+        Assert.Equal(["work-permit-documents", "work-permit-duration"], read.Answers);
+    }
+
+    [Fact]
+    public void A_later_question_of_the_same_message_is_read_against_the_one_before()
+    {
+        var read = Read("شو هو دعم الانتاج المنزلي؟ ومين بيحقلو؟");
+        Assert.Equal("home-production-criteria", read.Answers[^1]);
+    }
+
+    [Theory]
+    [InlineData("ne kadar?", "work-permit-apply", "work-permit-fee-support")]
+    [InlineData("وين؟", "course-upcoming", "course-location-transport")]
+    public void A_short_follow_up_is_read_against_the_previous_answer(string text, string previous, string expected) =>
+        Assert.Equal(expected, Read(text, previous).Main.AnswerId);
+
+    [Fact]
+    public void Arabizi_is_matched_in_Arabic_script()
+    {
+        var read = Read("kif be2dar a3mel ezn 3amal?");
+        Assert.Equal("work-permit-apply", read.Main.AnswerId);
+        Assert.Contains(read.Questions, q => q.Contains("\u0639\u0645\u0644", StringComparison.Ordinal)); // عمل
+    }
+
+    [Fact]
+    public void Danger_gets_the_protection_entry_first_whatever_else_is_asked()
+    {
+        var read = Read("kocam beni dövüyor, bir de kursa nasıl kayıt olurum");
+        Assert.Equal("psychosocial-protection", read.Answers[0]);
+    }
+
+    [Theory]
+    [InlineData("?")]
+    [InlineData("ok")]
+    [InlineData("تمام")]
+    public void A_message_that_asks_nothing_is_not_a_question(string text) => Assert.True(Read(text).AsksNothing);
+
+    [Fact]
+    public void Out_of_scope_words_the_best_entry_does_not_explain_keep_a_question_out_of_scope()
+    {
+        var read = Read("vatandaslik icin hangi evraklar gerekiyor");
+        Assert.Empty(read.Answers);
+        Assert.True(read.Main.OutOfScope);
+    }
+
+    [Fact]
+    public void The_learned_signal_is_trained_on_the_shipped_content_and_is_the_same_for_the_same_content()
+    {
+        Assert.NotNull(Snapshot.Learned);
+        var again = KnowledgeSnapshot.Load(Repo.PathOf("localization"), DateTimeOffset.UtcNow);
+        Assert.Same(Snapshot.Learned, again.Learned); // trained once per content in a process
+        var (id, probability) = Snapshot.Learned!.Best(LearnedSignal.Key("çalışma izni harcını kim ödüyor", null));
+        Assert.Equal("work-permit-fee-support", id);
+        Assert.InRange(probability, 0, 1);
+    }
+}
