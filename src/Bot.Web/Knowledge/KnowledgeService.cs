@@ -60,12 +60,15 @@ public sealed class KnowledgeSnapshot(KnowledgeBase knowledge, TextAnalysis anal
         var questions = Reader.Questions(normalized);
         // Only courtesy: it is what the message says (a greeting or thanks).
         if (questions.Count == 0) return new Understanding([SmallTalk(normalized, options)]) { Questions = [normalized] };
-        var whole = questions.Count == 1 ? Match(questions[0], options) : Match(string.Join(" . ", questions), options);
-        if (previousEntry is not null && questions.Count == 1 && FollowUp(questions[0], previousEntry, whole, options) is { } followUp)
+        if (questions.Count == 1)
         {
-            return new Understanding([followUp]) { Questions = questions };
+            var single = Match(questions[0], options);
+            if (previousEntry is not null && FollowUp(questions[0], previousEntry, single, options) is { } followUp)
+            {
+                return new Understanding([followUp]) { Questions = questions };
+            }
+            return Urgent(new Understanding([single]) { Questions = questions }, normalized, options);
         }
-        if (questions.Count == 1) return Urgent(new Understanding([whole]) { Questions = questions }, normalized, options);
 
         // Each question matched; a later one that is not clear alone is read as a follow-up to the one before it
         // ("كيف بطلع اذن عمل؟ وقديش بدو مصاري؟": the second asks the cost of the work permit).
@@ -79,7 +82,11 @@ public sealed class KnowledgeSnapshot(KnowledgeBase knowledge, TextAnalysis anal
             if (part.Kind == MatchKind.Answer && !IsSmallTalk(part.AnswerId)) previous = part.AnswerId;
         }
         var answered = parts.Where(p => p.Kind == MatchKind.Answer && !IsSmallTalk(p.AnswerId)).DistinctBy(p => p.AnswerId).Take(MaxAnswers).ToList();
-        if (answered.Count == 0) return Urgent(new Understanding([whole]) { Questions = questions }, normalized, options);
+        if (answered.Count == 0)
+        {
+            // No part clear on its own: the questions read together.
+            return Urgent(new Understanding([Match(string.Join(" . ", questions), options)]) { Questions = questions }, normalized, options);
+        }
         var result = new List<MatchResult>(answered);
         // One more part that was not clear enough is offered as choices (or recorded, when nothing fits).
         // A part the matcher would abstain on still has its best entries: offered too, since the person asked it.

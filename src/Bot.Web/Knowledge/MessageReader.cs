@@ -260,6 +260,7 @@ public sealed class MessageReader
     {
         private readonly Dictionary<string, List<string[]>> _byFirst = new(StringComparer.Ordinal);
         private readonly Dictionary<string, List<string[]>> _byPrefix = new(StringComparer.Ordinal);
+        private int[] _prefixLengths = [];
 
         public PhraseSet(IEnumerable<string> phrases)
         {
@@ -275,6 +276,7 @@ public sealed class MessageReader
                 if (!table.TryGetValue(first, out var list)) table[first] = list = [];
                 list.Add(keys);
             }
+            _prefixLengths = _byPrefix.Keys.Select(k => k.Length).Distinct().Order().ToArray();
         }
 
         /// <summary>The number of words of the longest phrase starting at word <paramref name="at"/> (0: none).</summary>
@@ -298,27 +300,43 @@ public sealed class MessageReader
         /// <summary>The phrases that may start with this word: by the word itself (and its forms) and by prefix (phrases whose first word ends in *).</summary>
         private IEnumerable<List<string[]>> PhrasesFor(string key)
         {
-            foreach (var candidate in Candidates(key))
+            if (_byFirst.Count > 0)
             {
-                if (_byFirst.TryGetValue(candidate, out var phrases)) yield return phrases;
+                if (_byFirst.TryGetValue(key, out var phrases)) yield return phrases;
+                if (WithoutAnd(key) is { } and && _byFirst.TryGetValue(and, out phrases)) yield return phrases;
+                if (WithoutThe(key) is { } the && _byFirst.TryGetValue(the, out phrases)) yield return phrases;
             }
-            foreach (var (prefix, phrases) in _byPrefix)
+            if (_byPrefix.Count == 0) yield break;
+            var lookup = _byPrefix.GetAlternateLookup<ReadOnlySpan<char>>();
+            foreach (var length in _prefixLengths)
             {
-                if (Candidates(key).Any(c => c.StartsWith(prefix, StringComparison.Ordinal))) yield return phrases;
+                if (length <= key.Length && lookup.TryGetValue(key.AsSpan(0, length), out var phrases)) yield return phrases;
+                if (WithoutAnd(key) is { } and && length <= and.Length && lookup.TryGetValue(and.AsSpan(0, length), out phrases)) yield return phrases;
             }
         }
 
-        /// <summary>The word itself, and without a leading و ("and") or ال ("the"): "وشكرا" is "شكرا".</summary>
-        private static IEnumerable<string> Candidates(string key)
+        /// <summary>The word without a leading و ("and"): "وشكرا" is "شكرا".</summary>
+        private static string? WithoutAnd(string key) => key.Length > 2 && key[0] == '\u0648' ? key[1..] : null;
+
+        /// <summary>The word without a leading ال ("the").</summary>
+        private static string? WithoutThe(string key) => key.Length > 3 && key[0] == '\u0627' && key[1] == '\u0644' ? key[2..] : null;
+
+        /// <summary>
+        /// Whether a word of the message is a word of a phrase: itself, or without a leading و or ال; a phrase word ending
+        /// in * matches every word that starts with the rest ("dovuyor*": dövüyorlar).
+        /// </summary>
+        private static bool Same(string word, string phrase)
         {
-            yield return key;
-            if (key.Length > 2 && key[0] == '\u0648') yield return key[1..];
-            if (key.Length > 3 && key[0] == '\u0627' && key[1] == '\u0644') yield return key[2..];
+            if (phrase.EndsWith('*'))
+            {
+                var prefix = phrase.AsSpan(0, phrase.Length - 1);
+                return word.AsSpan().StartsWith(prefix, StringComparison.Ordinal)
+                    || (word.Length > 2 && word[0] == '\u0648' && word.AsSpan(1).StartsWith(prefix, StringComparison.Ordinal));
+            }
+            return word == phrase
+                || (word.Length > 2 && word[0] == '\u0648' && word.AsSpan(1).SequenceEqual(phrase))
+                || (word.Length > 3 && word[0] == '\u0627' && word[1] == '\u0644' && word.AsSpan(2).SequenceEqual(phrase));
         }
-
-        /// <summary>A phrase word ending in * matches every word that starts with the rest ("dovuyor*": dövüyorlar).</summary>
-        private static bool Same(string word, string phrase) =>
-            phrase.EndsWith('*') ? Candidates(word).Any(w => w.StartsWith(phrase[..^1], StringComparison.Ordinal)) : Candidates(word).Contains(phrase, StringComparer.Ordinal);
     }
 
     private sealed class RawData
