@@ -73,7 +73,7 @@ public sealed class DialogRunner(DialogSet dialogs, DialogInputs inputs, DialogA
         var step = dialog.Step(state.Step);
         var options = await OptionsAsync(context, step);
         var answer = inputs.Recognize(step, options, input, language);
-        if (answer is null) return await NotAnAnswerAsync(context, dialog, step, options, input);
+        if (answer is null || AsksAQuestion(step, input)) return await NotAnAnswerAsync(context, dialog, step, options, input);
         if (step.Save is not null)
         {
             state.Vars[step.Save] = answer.Value;
@@ -149,6 +149,14 @@ public sealed class DialogRunner(DialogSet dialogs, DialogInputs inputs, DialogA
         await PromptAsync(context, step, options);
         return true;
     }
+
+    /// <summary>
+    /// A centre named inside a question ("çalışma izni için hangi belgeler lazım, Antep'teyim") is not the answer to
+    /// "which centre?": the question is, and it is not lost.
+    /// </summary>
+    private bool AsksAQuestion(DialogStep step, string input) =>
+        step.Input == InputKind.Centre && LooksLikeAQuestion(input)
+        && knowledge.Match(input) is { Kind: MatchKind.Answer, AnswerId: { } id } && id is not ("greeting" or "thanks" or "center-locations");
 
     private static bool LooksLikeAQuestion(string input) => input.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries).Length >= 3;
 
