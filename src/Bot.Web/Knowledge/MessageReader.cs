@@ -23,6 +23,8 @@ public sealed class MessageReader
     private readonly List<Subject> _subjects;
     private PhraseSet _urgent = new([]);
     private PhraseSet _fillers = new([]);
+    private PhraseSet _questionWords = new([]);
+    private PhraseSet _and = new([]);
 
     /// <summary>The entry a message naming danger always gets first (violence, threats, abuse, suicide: the emergency lines), if the data names one.</summary>
     public string? UrgentEntry { get; private set; }
@@ -67,6 +69,8 @@ public sealed class MessageReader
         {
             _urgent = new PhraseSet(All(raw.Urgent?.Words)),
             _fillers = new PhraseSet(All(raw.Followups?.Fillers)),
+            _questionWords = new PhraseSet(All(raw.QuestionWords)),
+            _and = new PhraseSet(All(raw.And)),
             UrgentEntry = string.IsNullOrWhiteSpace(raw.Urgent?.Entry) ? null : raw.Urgent.Entry.Trim(),
         };
     }
@@ -101,6 +105,14 @@ public sealed class MessageReader
             for (var i = 0; i <= words.Count; i++)
             {
                 var connector = i < words.Count ? _connectors.LongestAt(words, i) : 0;
+                if (connector == 0 && i < words.Count && i - start >= MinPartWords && StartsAnotherQuestion(words, i) is var cut and > 0)
+                {
+                    // "… kaç saat sürüyor ve nerede yapılıyor", "… بسجل عالدورة وقديش المنحة": "and" + a question word.
+                    AddPart(parts, piece, words, start, i);
+                    start = cut == 1 ? i + 1 : i; // a separate "ve" / "و" is dropped; an attached و stays with its word
+                    i = start - 1;
+                    continue;
+                }
                 if (i < words.Count && connector == 0) continue;
                 if (i > start) AddPart(parts, piece, words, start, i);
                 if (i < words.Count) i += connector - 1;
@@ -108,6 +120,23 @@ public sealed class MessageReader
             }
         }
         return parts;
+    }
+
+    /// <summary>Words a question needs before "and" + a question word may start another one.</summary>
+    private const int MinPartWords = 3;
+
+    /// <summary>
+    /// Whether another question starts at word <paramref name="i"/>: 1 when it is a separate "and" ("ve", "و") followed by a
+    /// question word, 2 when it is a question word with "and" attached ("وقديش", "وكيف" — not "وين", itself a question word), else 0.
+    /// </summary>
+    private int StartsAnotherQuestion(List<Word> words, int i)
+    {
+        if (_questionWords.LongestAt(words, i) > 0 && words[i].Key.Length > 2 && words[i].Key[0] == '\u0648'
+            && !_questionWords.Exact(words[i].Key))
+        {
+            return 2;
+        }
+        return i + 1 < words.Count && _and.Exact(words[i].Key) && _questionWords.LongestAt(words, i + 1) > 0 ? 1 : 0;
     }
 
     private void AddPart(List<string> parts, string piece, List<Word> words, int from, int to)
@@ -279,6 +308,9 @@ public sealed class MessageReader
             _prefixLengths = _byPrefix.Keys.Select(k => k.Length).Distinct().Order().ToArray();
         }
 
+        /// <summary>Whether a word is exactly a one-word phrase of the set (no و / ال stripped, no prefix).</summary>
+        public bool Exact(string key) => _byFirst.TryGetValue(key, out var phrases) && phrases.Any(p => p.Length == 1 && p[0] == key);
+
         /// <summary>The number of words of the longest phrase starting at word <paramref name="at"/> (0: none).</summary>
         public int LongestAt(List<Word> words, int at, int end = int.MaxValue)
         {
@@ -344,6 +376,8 @@ public sealed class MessageReader
         public Dictionary<string, List<string>>? Courtesy { get; set; }
         public Dictionary<string, List<string>>? Connectors { get; set; }
         public Dictionary<string, List<string>>? Acknowledgements { get; set; }
+        public Dictionary<string, List<string>>? QuestionWords { get; set; }
+        public Dictionary<string, List<string>>? And { get; set; }
         public RawFollowUps? Followups { get; set; }
         public RawUrgent? Urgent { get; set; }
     }

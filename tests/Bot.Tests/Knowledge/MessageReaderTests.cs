@@ -20,6 +20,11 @@ public sealed class MessageReaderTests
         { "kursa kimler katılabilir, bir de harçlık var mı", ["kursa kimler katılabilir,", "harçlık var mı"] },
         { "كيف بسجل عالكورس، وكمان في راتب؟", ["كيف بسجل عالكورس،", "في راتب"] },
         { "Çalışma izni kaç lira? Kimler başvurabilir?", ["Çalışma izni kaç lira", "Kimler başvurabilir"] },
+        // "and" + a question word starts another question after one of three words or more; وين is never cut.
+        { "kurs günde kaç saat sürüyor ve nerede yapılıyor", ["kurs günde kaç saat sürüyor", "nerede yapılıyor"] },
+        { "كيف بسجل على الدورة وقديش المنحة", ["كيف بسجل على الدورة", "وقديش المنحة"] },
+        { "ساكنة بعنتاب وين المركز", ["ساكنة بعنتاب وين المركز"] },
+        { "nerede ve ne zaman", ["nerede ve ne zaman"] },
         // A message of courtesy only has no question.
         { "merhaba", [] },
         { "شكرا كتير الله يعطيكن العافية", [] },
