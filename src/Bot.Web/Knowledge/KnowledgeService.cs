@@ -7,8 +7,19 @@ namespace Bot.Web.Knowledge;
 public sealed class KnowledgeSnapshot(KnowledgeBase knowledge, TextAnalysis analysis, KbIndex index, MessageReader reader, Arabizi? arabizi = null,
     LearnedSignal? learned = null) : IDisposable
 {
-    /// <summary>The learned second signal (null: BM25 alone, e.g. above <see cref="KnowledgeOptions.LearnedMaxEntries"/> entries).</summary>
-    public LearnedSignal? Learned { get; } = learned;
+    private LearnedSignal? _learned = learned;
+
+    /// <summary>
+    /// The learned second signal (null: BM25 alone — above <see cref="KnowledgeOptions.LearnedMaxEntries"/> entries, or
+    /// for the few seconds after a re-index while it is trained for the new content).
+    /// </summary>
+    public LearnedSignal? Learned => Volatile.Read(ref _learned);
+
+    /// <summary>Trains the learned signal for this content in the background and attaches it when ready (after a re-index).</summary>
+    public Task TrainLearnedAsync(int maxEntries) => Task.Run(() =>
+    {
+        if (LearnedSignal.For(Knowledge, Arabizi, maxEntries) is { } trained) Volatile.Write(ref _learned, trained);
+    });
 
     public KnowledgeBase Knowledge { get; } = knowledge;
     public KbIndex Index { get; } = index;
@@ -18,12 +29,16 @@ public sealed class KnowledgeSnapshot(KnowledgeBase knowledge, TextAnalysis anal
     public Arabizi? Arabizi { get; } = arabizi;
     public DateTimeOffset LoadedAt { get; init; }
 
+    /// <summary>
+    /// Loads and indexes the content; the learned signal is trained at the same time (on another thread, while Lucene
+    /// indexes) unless <paramref name="learnedMaxEntries"/> is 0 — then it can be trained later with <see cref="TrainLearnedAsync"/>.
+    /// </summary>
     public static KnowledgeSnapshot Load(string localizationFolder, DateTimeOffset now, int learnedMaxEntries = KnowledgeOptions.DefaultLearnedMaxEntries)
     {
         var knowledge = KnowledgeBase.Load(localizationFolder);
         var analysis = TextAnalysis.Load(localizationFolder);
         var arabizi = File.Exists(Path.Combine(localizationFolder, Arabizi.FileName)) ? Arabizi.Load(localizationFolder) : null;
-        var learned = Task.Run(() => LearnedSignal.For(knowledge, arabizi, learnedMaxEntries)); // trained while Lucene indexes
+        var learned = Task.Run(() => LearnedSignal.For(knowledge, arabizi, learnedMaxEntries));
         var index = new KbIndex(knowledge, analysis);
         return new KnowledgeSnapshot(knowledge, analysis, index, MessageReader.Load(localizationFolder), arabizi, learned.GetAwaiter().GetResult()) { LoadedAt = now };
     }
@@ -227,7 +242,11 @@ public sealed class KnowledgeService : IDisposable
     {
         try
         {
-            var fresh = KnowledgeSnapshot.Load(_paths.Localization, _clock.GetUtcNow(), _options.CurrentValue.LearnedMaxEntries);
+            // The new content is answered at once with BM25; its learned signal follows when trained (a few seconds).
+            var fresh = KnowledgeSnapshot.Load(_paths.Localization, _clock.GetUtcNow(), learnedMaxEntries: 0);
+            _ = fresh.TrainLearnedAsync(_options.CurrentValue.LearnedMaxEntries).ContinueWith(
+                t => _logger.LogWarning(t.Exception, "The learned signal could not be trained for the new content; BM25 answers alone"),
+                CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             var old = Interlocked.Exchange(ref _current, fresh);
             Interlocked.Increment(ref _version);
             Report(fresh);

@@ -166,6 +166,12 @@ public sealed class KnowledgeReloadTests
         Assert.True(knowledge.Version > version, "the change was not picked up");
         var replies = await host.SayAsync("reload-user", novel);
         Assert.StartsWith(knowledge.Current.Knowledge.ById["other-trainings"].Text("tr").Answer[..30], replies[^1].Text, StringComparison.Ordinal);
+
+        // The learned signal is trained for the new content in the background and joins BM25 when ready.
+        var trained = DateTime.UtcNow.AddSeconds(90);
+        while (knowledge.Current.Learned is null && DateTime.UtcNow < trained) await Task.Delay(100);
+        Assert.NotNull(knowledge.Current.Learned);
+        Assert.Equal("other-trainings", knowledge.Current.Learned!.Best(LearnedSignal.Key(novel, null)).Id);
     }
 }
 
