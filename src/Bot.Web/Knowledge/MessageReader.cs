@@ -109,7 +109,7 @@ public sealed class MessageReader
                 {
                     // "… kaç saat sürüyor ve nerede yapılıyor", "… بسجل عالدورة وقديش المنحة": "and" + a question word.
                     AddPart(parts, piece, words, start, i);
-                    start = cut == 1 ? i + 1 : i; // a separate "ve" / "و" is dropped; an attached و stays with its word
+                    start = cut == 1 ? i + 1 : i; // a separate "and" is dropped; one attached to the question word stays with it
                     i = start - 1;
                     continue;
                 }
