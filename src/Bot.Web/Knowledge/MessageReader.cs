@@ -157,13 +157,13 @@ public sealed class MessageReader
         if (kept.Length > 0) parts.Add(kept.ToString());
     }
 
-    /// <summary>True when the message asks nothing: no word at all ("?", "👍", "..."), or only acknowledgements ("ok", "tamam", "تمام").</summary>
+    /// <summary>True when the message asks nothing: no word at all ("?", "👍", "..."), only acknowledgements or laughter ("ok", "tamam", "تمام", "هههه"), or only numbers.</summary>
     public bool AsksNothing(string text)
     {
         var words = Words(text);
         for (var i = 0; i < words.Count;)
         {
-            var n = _acknowledgements.LongestAt(words, i);
+            var n = words[i].Key.All(char.IsDigit) ? 1 : _acknowledgements.LongestAt(words, i);
             if (n == 0) return false;
             i += n;
         }

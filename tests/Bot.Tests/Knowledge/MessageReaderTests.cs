@@ -48,6 +48,9 @@ public sealed class MessageReaderTests
     [InlineData("tamam", true)]
     [InlineData("تمام", true)]
     [InlineData("...", true)]
+    [InlineData("hahahaha", true)]
+    [InlineData("ههههههه", true)]
+    [InlineData("12345", true)]
     [InlineData("harçlık?", false)]
     [InlineData("الكملك", false)]
     [InlineData("merhaba", false)] // a greeting is answered as one
