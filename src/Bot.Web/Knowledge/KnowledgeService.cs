@@ -82,7 +82,7 @@ public sealed class KnowledgeSnapshot(KnowledgeBase knowledge, TextAnalysis anal
             {
                 return new Understanding([followUp]) { Questions = questions };
             }
-            return Urgent(new Understanding([single]) { Questions = questions }, normalized, options);
+            return Urgent(new Understanding([General(normalized, single)]) { Questions = questions }, normalized, options);
         }
 
         // Each question matched; a later one that is not clear alone is read as a follow-up to the one before it
@@ -110,6 +110,22 @@ public sealed class KnowledgeSnapshot(KnowledgeBase knowledge, TextAnalysis anal
             .FirstOrDefault(c => c.Count > 0);
         if (unclear is not null) result.Add(new MatchResult(MatchKind.Clarify, null, unclear[0].Confidence, unclear, unclear));
         return Urgent(new Understanding(result) { Questions = questions }, normalized, options);
+    }
+
+    /// <summary>Most words of a message answered with its subject's most general entry instead of a choice.</summary>
+    public const int ShortWords = 3;
+
+    /// <summary>
+    /// A short message ("çalışma izni?", "اذن العمل") that the matcher would ask about, whose candidates are mostly of one
+    /// subject (every one of them): answered with that subject's most general entry (its `general` in understanding.yaml), which leads on
+    /// to the others, rather than asking which detail was meant.
+    /// </summary>
+    private MatchResult General(string question, MatchResult result)
+    {
+        if (result.Kind != MatchKind.Clarify || MessageReader.Words(question).Count > ShortWords || result.Candidates.Count == 0) return result;
+        if (Reader.GeneralOf(result.Candidates[0].Id) is not { } general || !Knowledge.ById.ContainsKey(general)) return result;
+        var sameSubject = result.Candidates.Count(c => Reader.GeneralOf(c.Id) == general);
+        return sameSubject >= 2 && sameSubject == result.Candidates.Count ? new MatchResult(MatchKind.Answer, general, result.Confidence, [], result.Ranked) : result;
     }
 
     /// <summary>A message that names danger gets the urgent entry (the emergency lines) first, whatever else it asks.</summary>

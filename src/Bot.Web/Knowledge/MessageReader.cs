@@ -58,7 +58,7 @@ public sealed class MessageReader
         {
             var entries = s.TryGetValue("entries", out var e) && e is List<object> list ? list.Select(o => o.ToString()!).ToList() : [];
             var answers = s.Where(kv => kv.Key != "entries").ToDictionary(kv => kv.Key, kv => kv.Value?.ToString() ?? "", StringComparer.Ordinal);
-            foreach (var aspect in answers.Keys.Where(k => !aspects.ContainsKey(k)))
+            foreach (var aspect in answers.Keys.Where(k => k != GeneralKey && !aspects.ContainsKey(k)))
             {
                 throw new InvalidOperationException($"{file}: a subject names the aspect '{aspect}', which `followups.aspects` does not define.");
             }
@@ -208,6 +208,12 @@ public sealed class MessageReader
         }
         return best is not null && subject.Answers.TryGetValue(best, out var entry) ? entry : null;
     }
+
+    /// <summary>The most general entry of the subject <paramref name="entry"/> belongs to (its `general`), if the data names one.</summary>
+    public string? GeneralOf(string entry) =>
+        _subjects.FirstOrDefault(s => s.Entries.Contains(entry, StringComparer.Ordinal))?.Answers.GetValueOrDefault(GeneralKey);
+
+    private const string GeneralKey = "general";
 
     /// <summary>The entries of the subject <paramref name="entry"/> belongs to (itself alone when it has none).</summary>
     public IReadOnlyList<string> SubjectOf(string entry) =>

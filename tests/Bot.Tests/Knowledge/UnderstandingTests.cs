@@ -85,4 +85,11 @@ public sealed class UnderstandingTests
         Assert.Equal("work-permit-fee-support", id);
         Assert.InRange(probability, 0, 1);
     }
+
+    [Theory]
+    [InlineData("çalışma izni?", "work-permit-apply")]
+    [InlineData("اذن العمل؟", "work-permit-apply")]
+    [InlineData("harçlık?", "course-stipend")]
+    public void A_short_message_gets_the_most_general_entry_of_its_subject(string text, string expected) =>
+        Assert.Equal(expected, Read(text).Main.AnswerId);
 }
