@@ -91,7 +91,7 @@ public sealed class SegBot(
             await OnMenuOptionAsync(turnContext, option, profile, conversation, language, cancellationToken);
             return;
         }
-        if (!profile.Greeted && (IsMenuCommand(input) || knowledge.Match(input).AnswerId == GreetingEntry))
+        if (!profile.Greeted && (IsMenuCommand(input) || knowledge.Understand(input).Main.AnswerId == GreetingEntry))
         {
             // First contact with a hello (not a question): the welcome — privacy notice and consent, language, centre, menu.
             profile.Greeted = true;
