@@ -48,16 +48,19 @@ public sealed class KnowledgeSnapshot(KnowledgeBase knowledge, TextAnalysis anal
     /// out of scope), the learned signal's: its best entry is answered when it is also BM25's best and at least
     /// <see cref="KnowledgeOptions.LearnedAgreement"/> likely, or when it alone is at least <see cref="KnowledgeOptions.LearnedAlone"/> likely.
     /// </summary>
-    public MatchResult Match(string question, KnowledgeOptions options)
+    public MatchResult Match(string question, KnowledgeOptions options, bool shortMessage = false)
     {
         var result = Index.Match(question, options);
-        if (Learned is null || result.Kind == MatchKind.Answer || result.OutOfScope) return result;
+        if (result.Kind == MatchKind.Answer || result.OutOfScope) return result;
+        if (Learned is null) return shortMessage ? General(result) : result;
         var (id, probability) = Learned.Best(LearnedSignal.Key(question, Arabizi));
-        if (id.Length == 0 || id == KbEntry.OutOfScope || IsSmallTalk(id) || !Knowledge.ById.ContainsKey(id)) return result;
+        if (id.Length == 0 || id == KbEntry.OutOfScope || IsSmallTalk(id) || !Knowledge.ById.ContainsKey(id)) return shortMessage ? General(result) : result;
         var agrees = result.Ranked.Count > 0 && result.Ranked[0].Id == id && probability >= options.LearnedAgreement;
-        return agrees || probability >= options.LearnedAlone
+        // A message of a few words gives the model too little to go on alone: there it must agree with BM25, and
+        // otherwise the subject's general entry answers (see General).
+        return agrees || (!shortMessage && probability >= options.LearnedAlone)
             ? new MatchResult(MatchKind.Answer, id, Math.Max(result.Confidence, probability), [], result.Ranked) { Learned = true }
-            : result;
+            : shortMessage ? General(result) : result;
     }
 
     /// <summary>
@@ -77,12 +80,12 @@ public sealed class KnowledgeSnapshot(KnowledgeBase knowledge, TextAnalysis anal
         if (questions.Count == 0) return new Understanding([SmallTalk(normalized, options)]) { Questions = [normalized] };
         if (questions.Count == 1)
         {
-            var single = Match(questions[0], options);
+            var single = Match(questions[0], options, shortMessage: MessageReader.Words(normalized).Count <= ShortWords);
             if (previousEntry is not null && FollowUp(questions[0], previousEntry, single, options) is { } followUp)
             {
                 return new Understanding([followUp]) { Questions = questions };
             }
-            return Urgent(new Understanding([General(normalized, single)]) { Questions = questions }, normalized, options);
+            return Urgent(new Understanding([single]) { Questions = questions }, normalized, options);
         }
 
         // Each question matched; a later one that is not clear alone is read as a follow-up to the one before it
@@ -120,9 +123,9 @@ public sealed class KnowledgeSnapshot(KnowledgeBase knowledge, TextAnalysis anal
     /// subject (every one of them): answered with that subject's most general entry (its `general` in understanding.yaml), which leads on
     /// to the others, rather than asking which detail was meant.
     /// </summary>
-    private MatchResult General(string question, MatchResult result)
+    private MatchResult General(MatchResult result)
     {
-        if (result.Kind != MatchKind.Clarify || MessageReader.Words(question).Count > ShortWords || result.Candidates.Count == 0) return result;
+        if (result.Kind != MatchKind.Clarify || result.Candidates.Count == 0) return result;
         if (Reader.GeneralOf(result.Candidates[0].Id) is not { } general || !Knowledge.ById.ContainsKey(general)) return result;
         var sameSubject = result.Candidates.Count(c => Reader.GeneralOf(c.Id) == general);
         return sameSubject >= 2 && sameSubject == result.Candidates.Count ? new MatchResult(MatchKind.Answer, general, result.Confidence, [], result.Ranked) : result;
