@@ -37,7 +37,7 @@ public sealed class SegBot(
 {
     private const string WelcomeDialog = "welcome";
 
-    private const string GreetingEntry = "greeting";
+    private const string GreetingEntry = KnowledgeSnapshot.GreetingEntry;
 
     protected override async Task OnMessageActivityAsync(ITurnContext<IMessageActivity> turnContext, CancellationToken cancellationToken)
     {
@@ -91,19 +91,22 @@ public sealed class SegBot(
             await OnMenuOptionAsync(turnContext, option, profile, conversation, language, cancellationToken);
             return;
         }
-        if (!profile.Greeted && (IsMenuCommand(input) || knowledge.Understand(input).Main.AnswerId == GreetingEntry))
-        {
-            // First contact with a hello (not a question): the welcome — privacy notice and consent, language, centre, menu.
-            profile.Greeted = true;
-            await dialogs.BeginAsync(turnContext, WelcomeDialog, language, profile, conversation, cancellationToken);
-            return;
-        }
-        if (IsMenuCommand(input))
+        var menu = IsMenuCommand(input);
+        if (menu && profile.Greeted)
         {
             await turnContext.SendActivityAsync(Menu(language), cancellationToken);
             return;
         }
-        await AnswerQuestionAsync(turnContext, input, profile, conversation, language, cancellationToken);
+        // The message as read (once per turn: the first-contact check and the answer use the same reading).
+        var (understood, matchTime) = menu ? (Understanding.Nothing, TimeSpan.Zero) : Read(input, conversation);
+        if (!profile.Greeted && (menu || understood.Main.AnswerId == GreetingEntry))
+        {
+            // First contact with a hello (not a question) or "menu": the welcome — privacy notice and consent, language, centre, menu.
+            profile.Greeted = true;
+            await dialogs.BeginAsync(turnContext, WelcomeDialog, language, profile, conversation, cancellationToken);
+            return;
+        }
+        await AnswerQuestionAsync(turnContext, input, understood, matchTime, profile, conversation, language, cancellationToken);
     }
 
     private async Task OnAnnouncementsCommandAsync(ITurnContext turn, string input, string language, CancellationToken ct)
@@ -152,13 +155,18 @@ public sealed class SegBot(
         return await dialogs.ContinueAsync(turn, input, language, profile, conversation, ct);
     }
 
-    private async Task AnswerQuestionAsync(ITurnContext turn, string question, UserProfile profile, ConversationData conversation,
-        string language, CancellationToken ct)
+    /// <summary>Reads the message (reader, knowledge base, the previous answer for follow-ups) and times it for the metrics.</summary>
+    private (Understanding Understood, TimeSpan Took) Read(string input, ConversationData conversation)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var understood = knowledge.Understand(input, RecentAnswer(conversation));
+        return (understood, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+    }
+
+    private async Task AnswerQuestionAsync(ITurnContext turn, string question, Understanding understood, TimeSpan matchTime, UserProfile profile,
+        ConversationData conversation, string language, CancellationToken ct)
     {
         var centre = centres.FindIn(question) ?? centres.ById(profile.CentreId);
-        var matching = System.Diagnostics.Stopwatch.GetTimestamp();
-        var understood = knowledge.Understand(question, RecentAnswer(conversation));
-        var matchTime = System.Diagnostics.Stopwatch.GetElapsedTime(matching);
         if (understood.AsksNothing)
         {
             // "?", "ok", an emoji: nothing to answer and nothing for staff; say what the bot can do.

@@ -32,12 +32,6 @@ public sealed record MatchResult(MatchKind Kind, string? AnswerId, double Confid
     /// <summary>The question matched the knowledge base's out-of-scope entry (a topic the bot does not cover).</summary>
     public bool OutOfScope { get; init; }
 
-    /// <summary>The question was read against the entry answered just before (a short follow-up such as "ne kadar?").</summary>
-    public bool FollowUp { get; init; }
-
-    /// <summary>Answered on the learned signal's word where BM25 alone would have asked or abstained.</summary>
-    public bool Learned { get; init; }
-
     public static readonly MatchResult Nothing = new(MatchKind.Abstain, null, 0, [], []);
 }
 

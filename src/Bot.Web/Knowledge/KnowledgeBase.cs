@@ -32,7 +32,7 @@ public sealed record KbEntry(string Id, string Category, IReadOnlyList<string> R
 
     /// <summary>What the bot does for a message answered with this entry: a request's action, the entry's own, or null (show the answer).</summary>
     public string? ActionFor(string message) =>
-        Requests.FirstOrDefault(r => MessageReader.Mentions(message, r.Words))?.Starts ?? Starts;
+        Requests.FirstOrDefault(r => r.Phrases.FoundIn(message))?.Starts ?? Starts;
 
     /// <summary>The entry holding questions the bot must not answer (its category has the same name).</summary>
     public const string OutOfScope = "out-of-scope";
@@ -41,7 +41,11 @@ public sealed record KbEntry(string Id, string Category, IReadOnlyList<string> R
 }
 
 /// <summary>A request an entry's answer may carry (see <see cref="KbEntry.Requests"/>): what it starts and the words that ask for it, in every language.</summary>
-public sealed record KbRequest(string Starts, IReadOnlyList<string> Words);
+public sealed record KbRequest(string Starts, IReadOnlyList<string> Words)
+{
+    /// <summary>The words, prepared once for matching.</summary>
+    public MessageReader.PhraseSet Phrases { get; } = new(Words);
+}
 
 /// <summary>A problem found in the content: the file it is in and what is wrong.</summary>
 public sealed record ContentProblem(string File, string Message)

@@ -59,7 +59,7 @@ public sealed class KnowledgeSnapshot(KnowledgeBase knowledge, TextAnalysis anal
         // A message of a few words gives the model too little to go on alone: there it must agree with BM25, and
         // otherwise the subject's general entry answers (see General).
         return agrees || (!shortMessage && probability >= options.LearnedAlone)
-            ? new MatchResult(MatchKind.Answer, id, Math.Max(result.Confidence, probability), [], result.Ranked) { Learned = true }
+            ? new MatchResult(MatchKind.Answer, id, Math.Max(result.Confidence, probability), [], result.Ranked)
             : shortMessage ? General(result) : result;
     }
 
@@ -176,14 +176,14 @@ public sealed class KnowledgeSnapshot(KnowledgeBase knowledge, TextAnalysis anal
         if (words == 0 || words > Reader.FollowUpWords) return null;
         if (Reader.FollowUp(question, previousEntry) is { } entry && Knowledge.ById.ContainsKey(entry))
         {
-            return new MatchResult(MatchKind.Answer, entry, Math.Max(alone.Confidence, options.AnswerThreshold), [], alone.Ranked) { FollowUp = true };
+            return new MatchResult(MatchKind.Answer, entry, Math.Max(alone.Confidence, options.AnswerThreshold), [], alone.Ranked);
         }
         if (alone.Kind == MatchKind.Answer) return null; // a question of its own
         var subject = Reader.SubjectOf(previousEntry);
         var title = previous.Texts.Values.Select(t => t.Title);
         var together = Match(string.Join(" ", title.Append(question)), options);
         return together.Kind == MatchKind.Answer && together.AnswerId != previousEntry && subject.Contains(together.AnswerId!, StringComparer.Ordinal)
-            ? together with { FollowUp = true }
+            ? together
             : null;
     }
 

@@ -80,15 +80,7 @@ public sealed class MessageReader
         _subjects.SelectMany(s => s.Entries.Concat(s.Answers.Values)).Concat(UrgentEntry is null ? [] : [UrgentEntry]);
 
     /// <summary>Whether the message names danger (a word of `urgent.words`: violence, threats, abuse, suicide).</summary>
-    public bool IsUrgent(string text)
-    {
-        var words = Words(text);
-        for (var i = 0; i < words.Count; i++)
-        {
-            if (_urgent.LongestAt(words, i) > 0) return true;
-        }
-        return false;
-    }
+    public bool IsUrgent(string text) => _urgent.FoundIn(text);
 
     /// <summary>
     /// The questions of a message, in order: the text is cut at ? ؟ ! line breaks and at words that start another
@@ -219,19 +211,6 @@ public sealed class MessageReader
     public IReadOnlyList<string> SubjectOf(string entry) =>
         _subjects.FirstOrDefault(s => s.Entries.Contains(entry, StringComparer.Ordinal))?.Entries ?? [entry];
 
-    /// <summary>Whether the text uses one of the phrases (whole words, compared as <see cref="Key"/>s).</summary>
-    public static bool Mentions(string text, IReadOnlyList<string> phrases)
-    {
-        if (phrases.Count == 0) return false;
-        var words = Words(text);
-        var set = new PhraseSet(phrases);
-        for (var i = 0; i < words.Count; i++)
-        {
-            if (set.LongestAt(words, i) > 0) return true;
-        }
-        return false;
-    }
-
     /// <summary>The words of a text with their normalised keys (see <see cref="Key"/>).</summary>
     public static List<Word> Words(string text)
     {
@@ -290,8 +269,8 @@ public sealed class MessageReader
 
     private sealed record Subject(List<string> Entries, Dictionary<string, string> Answers);
 
-    /// <summary>Phrases as sequences of word keys, looked up by their first word.</summary>
-    private sealed class PhraseSet
+    /// <summary>Phrases as sequences of word keys, looked up by their first word (a first word ending in * is a prefix).</summary>
+    public sealed class PhraseSet
     {
         private readonly Dictionary<string, List<string[]>> _byFirst = new(StringComparer.Ordinal);
         private readonly Dictionary<string, List<string[]>> _byPrefix = new(StringComparer.Ordinal);
@@ -312,6 +291,18 @@ public sealed class MessageReader
                 list.Add(keys);
             }
             _prefixLengths = _byPrefix.Keys.Select(k => k.Length).Distinct().Order().ToArray();
+        }
+
+        /// <summary>Whether the text uses one of the phrases (whole words, compared as <see cref="Key"/>s).</summary>
+        public bool FoundIn(string text)
+        {
+            if (_byFirst.Count == 0 && _byPrefix.Count == 0) return false;
+            var words = Words(text);
+            for (var i = 0; i < words.Count; i++)
+            {
+                if (LongestAt(words, i) > 0) return true;
+            }
+            return false;
         }
 
         /// <summary>Whether a word is exactly a one-word phrase of the set (no و / ال stripped, no prefix).</summary>
