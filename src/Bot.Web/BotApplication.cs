@@ -197,6 +197,7 @@ public static class BotApplication
         services.AddSingleton<BotStateAccessors>();
         services.AddSingleton<OptOutMiddleware>();
         services.AddSingleton<LanguageMiddleware>();
+        services.AddSingleton<RepeatGuardMiddleware>();
         services.AddSingleton<TurnErrorHandler>();
         services.AddSingleton<KeyedLock>();
         services.AddSingleton(sp => sp.GetRequiredService<BotContent>().Dialogs);

@@ -18,6 +18,9 @@ public sealed class UserProfile
 
     /// <summary>Since when the user is talking to staff: the bot stays quiet (except for "menu") and passes messages on.</summary>
     public DateTimeOffset? HandoverSince { get; set; }
+
+    /// <summary>True once messages written during the handover were acknowledged (once per handover, not per message).</summary>
+    public bool HandoverAcknowledged { get; set; }
 }
 
 /// <summary>Per-conversation working memory (conversation state); the guided dialogs keep their place here.</summary>
@@ -32,6 +35,33 @@ public sealed class ConversationData
     public string? LastAnswer { get; set; }
 
     public DateTimeOffset? LastAnswerAt { get; set; }
+
+    /// <summary>
+    /// A centre named in this conversation ("hatay merkez adresi") and when it was last used: the next answers and
+    /// dialogs use it for a while (<see cref="ConversationOptions.CentreMemoryHours"/>) even without consent to store it.
+    /// </summary>
+    public string? CentreId { get; set; }
+
+    public DateTimeOffset? CentreAt { get; set; }
+
+    /// <summary>The centre named in this conversation, if it was used within <paramref name="hours"/> (and then it is kept fresh).</summary>
+    public string? RecentCentre(DateTimeOffset now, int hours)
+    {
+        if (CentreId is null || CentreAt is not { } at || now - at > TimeSpan.FromHours(hours)) return null;
+        CentreAt = now;
+        return CentreId;
+    }
+
+    public void RememberCentre(string centreId, DateTimeOffset now)
+    {
+        CentreId = centreId;
+        CentreAt = now;
+    }
+
+    /// <summary>The text of the last message the bot sent and how many times in a row it was sent (no message three times).</summary>
+    public string? LastReply { get; set; }
+
+    public int LastReplyRepeats { get; set; }
 
     /// <summary>The guided dialog in progress, if any: which step waits for an answer, and the answers so far.</summary>
     public DialogRuntime.DialogState? Dialog { get; set; }

@@ -12,6 +12,12 @@ public sealed class ConversationOptions
 
     /// <summary>For how long after an answer a short question ("ne kadar?", "وين؟") is read as a follow-up to it (minutes; 0: never).</summary>
     public int FollowUpMinutes { get; set; } = 10;
+
+    /// <summary>
+    /// For how long a centre named in the conversation ("hatay merkez adresi") is used for the next answers and dialogs
+    /// when the person has not let the bot store it in their profile (hours of silence; 0: not at all).
+    /// </summary>
+    public int CentreMemoryHours { get; set; } = 24;
 }
 
 internal sealed class ConversationOptionsValidator : IValidateOptions<ConversationOptions>
@@ -21,6 +27,7 @@ internal sealed class ConversationOptionsValidator : IValidateOptions<Conversati
         var errors = new OptionErrors(ConversationOptions.Section);
         errors.Require(options.MaxTextLength is >= 16 and <= 65536, "MaxTextLength", "must be between 16 and 65536.");
         errors.Require(options.FollowUpMinutes is >= 0 and <= 1440, "FollowUpMinutes", "must be between 0 and 1440.");
+        errors.Require(options.CentreMemoryHours is >= 0 and <= 720, "CentreMemoryHours", "must be between 0 and 720.");
         return errors.Result();
     }
 }

@@ -11,7 +11,8 @@ namespace Bot.Web.Conversation;
 /// reads as Turkish, else the language last used, else the language of the user's app when the channel tells it;
 /// with nothing to go on, the bot asks in both languages.
 /// </summary>
-public sealed class LanguageMiddleware(BotStateAccessors state, BotContent content, Knowledge.KnowledgeService knowledge) : Microsoft.Bot.Builder.IMiddleware
+public sealed class LanguageMiddleware(BotStateAccessors state, BotContent content, Knowledge.KnowledgeService knowledge, DialogRuntime.DialogRunner dialogs)
+    : Microsoft.Bot.Builder.IMiddleware
 {
     public async Task OnTurnAsync(ITurnContext turnContext, NextDelegate next, CancellationToken cancellationToken = default)
     {
@@ -24,6 +25,13 @@ public sealed class LanguageMiddleware(BotStateAccessors state, BotContent conte
         var profile = await state.ProfileAsync(turnContext, cancellationToken);
         var input = turnContext.Activity.Text ?? turnContext.Activity.Value?.ToString();
         var language = Decide(profile, input, turnContext.Activity.Locale, out var chosen);
+        if (chosen && await AnswersTheDialogAsync(turnContext, input!, profile, cancellationToken))
+        {
+            // A language named as the answer of the waiting step ("arapca" for the announcements' language, "تركي" for
+            // Turkish courses) is that answer, not a switch of the interface: the turn keeps the person's language.
+            language = profile.Language ?? Decide(new UserProfile(), null, turnContext.Activity.Locale, out _) ?? language;
+            chosen = false;
+        }
 
         if (language is null && BotCommands.IsCommand(input))
         {
@@ -80,6 +88,14 @@ public sealed class LanguageMiddleware(BotStateAccessors state, BotContent conte
         if (detected.Language is not null) return detected.Language;
         // Last: the language of the user's app, when the channel tells it (Telegram does).
         return Language.IsSupported(channelLocale) ? channelLocale : null;
+    }
+
+    private async Task<bool> AnswersTheDialogAsync(ITurnContext turn, string input, UserProfile profile, CancellationToken ct)
+    {
+        if (input.StartsWith("lang:", StringComparison.Ordinal)) return false; // the language button of the menu
+        var conversation = await state.ConversationAsync(turn, ct);
+        if (conversation.Dialog is null) return false;
+        return await dialogs.AcceptsAsync(turn, input, profile.Language ?? Language.Turkish, conversation, ct);
     }
 
     private bool AsksSomething(string? input)

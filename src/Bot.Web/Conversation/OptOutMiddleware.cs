@@ -7,16 +7,17 @@ namespace Bot.Web.Conversation;
 /// <summary>
 /// A message that is exactly an opt-out or opt-in word (STOP, DUR, إيقاف… / START, BAŞLA, ابدأ… from
 /// localization/opt-out.yaml) becomes the stop or resume command on every channel — the only way to unsubscribe on
-/// WhatsApp, where there are no buttons. The word's language becomes the turn's language hint. A word that also
-/// leaves a dialog (İPTAL) only leaves the dialog while one is in progress.
+/// WhatsApp, where there are no buttons. The word's language becomes the turn's language hint. While a dialog waits
+/// for an answer its own answers are never keywords: a resume word ("devam") is left to the dialog, and so is a stop
+/// word the waiting step accepts or a cancel word (İPTAL leaves the dialog); other stop words still stop at once.
 /// </summary>
-public sealed class OptOutMiddleware(BotContent content, BotStateAccessors state) : Microsoft.Bot.Builder.IMiddleware
+public sealed class OptOutMiddleware(BotContent content, BotStateAccessors state, DialogRuntime.DialogRunner dialogs) : Microsoft.Bot.Builder.IMiddleware
 {
     public async Task OnTurnAsync(ITurnContext turnContext, NextDelegate next, CancellationToken cancellationToken = default)
     {
         var activity = turnContext.Activity;
         if (activity.Type == ActivityTypes.Message && content.OptOut.Match(activity.Text) is { } word
-            && !await LeavesADialogAsync(turnContext, activity.Text!, cancellationToken))
+            && !await BelongsToADialogAsync(turnContext, activity.Text!, word.Stop, cancellationToken))
         {
             activity.Text = word.Stop ? BotCommands.StopAnnouncements : BotCommands.ResumeAnnouncements;
             if (word.Language is not null) activity.Locale = word.Language;
@@ -24,11 +25,14 @@ public sealed class OptOutMiddleware(BotContent content, BotStateAccessors state
         await next(cancellationToken);
     }
 
-    /// <summary>"İptal" in the middle of a dialog leaves the dialog; it stops announcements only outside one.</summary>
-    private async Task<bool> LeavesADialogAsync(ITurnContext turn, string text, CancellationToken ct)
+    private async Task<bool> BelongsToADialogAsync(ITurnContext turn, string text, bool stop, CancellationToken ct)
     {
+        var conversation = await state.ConversationAsync(turn, ct);
+        if (conversation.Dialog is null) return false;
+        if (!stop) return true;
         var folded = OptOutWords.Normalize(text);
-        var isCancel = Language.All.Any(l => content.Texts.GetList(l, TextKeys.CancelWords).Any(w => OptOutWords.Normalize(w) == folded));
-        return isCancel && (await state.ConversationAsync(turn, ct)).Dialog is not null;
+        if (Language.All.Any(l => content.Texts.GetList(l, TextKeys.CancelWords).Any(w => OptOutWords.Normalize(w) == folded))) return true;
+        var language = (await state.ProfileAsync(turn, ct)).Language ?? Language.Turkish;
+        return await dialogs.AcceptsAsync(turn, text, language, conversation, ct);
     }
 }

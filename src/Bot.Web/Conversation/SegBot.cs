@@ -32,10 +32,12 @@ public sealed class SegBot(
     FeedbackRecorder feedback,
     Privacy.UserDirectory users,
     DialogRuntime.DialogRunner dialogs,
+    Announcements.SubscriptionStore subscriptions,
     TimeProvider clock,
     Microsoft.Extensions.Options.IOptionsMonitor<ConversationOptions> options) : ActivityHandler
 {
     private const string WelcomeDialog = "welcome";
+    private const string SubscribeDialog = "subscribe";
 
     private const string GreetingEntry = KnowledgeSnapshot.GreetingEntry;
 
@@ -51,7 +53,7 @@ public sealed class SegBot(
 
         if (BotCommands.IsCommand(input))
         {
-            await OnAnnouncementsCommandAsync(turnContext, input, language, cancellationToken);
+            await OnAnnouncementsCommandAsync(turnContext, input, language, profile, conversation, cancellationToken);
             return;
         }
         if (input.Length == 0 && turnContext.Activity.Attachments?.Count > 0)
@@ -83,10 +85,10 @@ public sealed class SegBot(
         }
         if (input.StartsWith(AnswerRenderer.EntryValuePrefix, StringComparison.Ordinal))
         {
-            await OnEntryChosenAsync(turnContext, input[AnswerRenderer.EntryValuePrefix.Length..], pending, profile, language, cancellationToken);
+            await OnEntryChosenAsync(turnContext, input[AnswerRenderer.EntryValuePrefix.Length..], pending, profile, conversation, language, cancellationToken);
             return;
         }
-        if (content.Menu.Options.FirstOrDefault(o => o.Value == input) is { } option)
+        if (MenuOptionOf(input) is { } option)
         {
             await OnMenuOptionAsync(turnContext, option, profile, conversation, language, cancellationToken);
             return;
@@ -109,17 +111,45 @@ public sealed class SegBot(
         await AnswerQuestionAsync(turnContext, input, understood, matchTime, profile, conversation, language, cancellationToken);
     }
 
-    private async Task OnAnnouncementsCommandAsync(ITurnContext turn, string input, string language, CancellationToken ct)
+    /// <summary>
+    /// STOP / START and their words. A stop is obeyed at once. A resume is told the truth: without any subscription it
+    /// starts the subscription (nothing to resume), a stopped person is resumed, and a person whose announcements are
+    /// already on is told so.
+    /// </summary>
+    private async Task OnAnnouncementsCommandAsync(ITurnContext turn, string input, string language, UserProfile profile, ConversationData conversation, CancellationToken ct)
     {
-        var stop = input == BotCommands.StopAnnouncements;
-        await users.SetAnnouncementsStoppedAsync(turn.Activity.From.Id, stop, ct);
+        var userId = turn.Activity.From.Id;
         // Confirmed in the user's language, or in every language when the bot does not know it yet (a first "STOP").
         var languages = TurnLanguage.IsKnown(turn) ? [language] : Language.All;
-        var keys = stop ? new[] { TextKeys.AnnouncementsStopped, TextKeys.AnnouncementsStoppedResumeHint } : [TextKeys.AnnouncementsResumed];
-        await SayAsync(turn, string.Join("\n\n", languages.Select(l => string.Join(' ', keys.Select(k => content.Texts.Get(l, k))))), ct);
+        if (input == BotCommands.StopAnnouncements)
+        {
+            await users.SetAnnouncementsStoppedAsync(userId, true, ct);
+            await SayAsync(turn, Joined(languages, TextKeys.AnnouncementsStopped, TextKeys.AnnouncementsStoppedResumeHint), ct);
+            return;
+        }
+        if ((await subscriptions.OfAsync(userId, ct)).Count == 0)
+        {
+            if (!TurnLanguage.IsKnown(turn))
+            {
+                await turn.SendActivityAsync(LanguageMiddleware.AskActivity(content.Texts), ct);
+                return;
+            }
+            profile.Greeted = true;
+            await dialogs.BeginAsync(turn, SubscribeDialog, language, profile, conversation, ct);
+            return;
+        }
+        var stopped = (await users.ContactAsync(userId, ct))?.AnnouncementsStoppedAt is not null;
+        if (stopped) await users.SetAnnouncementsStoppedAsync(userId, false, ct);
+        await SayAsync(turn, Joined(languages, stopped ? TextKeys.AnnouncementsResumed : TextKeys.AnnouncementsAlreadyOn), ct);
     }
 
-    /// <summary>While staff have the conversation the bot stays quiet and passes messages on; "menu" hands it back.</summary>
+    private string Joined(IEnumerable<string> languages, params string[] keys) =>
+        string.Join("\n\n", languages.Select(l => string.Join(' ', keys.Select(k => content.Texts.Get(l, k)))));
+
+    /// <summary>
+    /// While staff have the conversation the bot passes messages on (saying so once, with when staff usually answer) and
+    /// otherwise stays quiet; "menu" or a cancel word hands it back.
+    /// </summary>
     private async Task OnHandedOverAsync(ITurnContext turn, string input, UserProfile profile, string language, CancellationToken ct)
     {
         if (IsMenuCommand(input) || IsCancel(input))
@@ -131,6 +161,10 @@ public sealed class SegBot(
         }
         if (input.Length == 0) return;
         await feedback.RecordAsync(turn.Activity.From.Id, turn.Activity.ChannelId, language, input, QueueReason.HandoverMessage, profile.CentreId, true, ct);
+        if (profile.HandoverAcknowledged) return;
+        // Acknowledged once per handover (not per message): passed on, and when staff usually answer.
+        profile.HandoverAcknowledged = true;
+        await SayAsync(turn, content.Texts.Get(language, TextKeys.HandoverWaiting), ct);
     }
 
     /// <summary>
@@ -166,7 +200,7 @@ public sealed class SegBot(
     private async Task AnswerQuestionAsync(ITurnContext turn, string question, Understanding understood, TimeSpan matchTime, UserProfile profile,
         ConversationData conversation, string language, CancellationToken ct)
     {
-        var centre = centres.FindIn(question) ?? centres.ById(profile.CentreId);
+        var centre = CentreOf(question, profile, conversation);
         if (understood.AsksNothing)
         {
             // "?", "ok", an emoji: nothing to answer and nothing for staff; say what the bot can do.
@@ -187,7 +221,9 @@ public sealed class SegBot(
         if (result.Kind == MatchKind.Answer && result.AnswerId == GreetingEntry)
         {
             profile.Greeted = true;
-            await SendEntryAsync(turn, GreetingEntry, language, centre, ct);
+            var hello = await RenderEntryAsync(GreetingEntry, language, centre, ct);
+            hello.SuggestedActions = null; // the menu follows: one list of choices at a time
+            await turn.SendActivityAsync(hello, ct);
             await turn.SendActivityAsync(Menu(language), ct);
             return;
         }
@@ -253,6 +289,21 @@ public sealed class SegBot(
             : null;
     }
 
+    /// <summary>
+    /// The centre an answer is about: one named in the message (remembered for the rest of the conversation), else the
+    /// person's own (stored with consent), else one named earlier in this conversation.
+    /// </summary>
+    private Centre? CentreOf(string? text, UserProfile profile, ConversationData conversation)
+    {
+        var now = clock.GetUtcNow();
+        if (text is not null && centres.FindIn(text) is { } named)
+        {
+            conversation.RememberCentre(named.Id, now);
+            return named;
+        }
+        return centres.ById(profile.CentreId) ?? centres.ById(conversation.RecentCentre(now, options.CurrentValue.CentreMemoryHours));
+    }
+
     /// <summary>What an entry that stands for a request does (<see cref="KbEntry.Starts"/>): a dialog, the menu, or an announcements command.</summary>
     private async Task StartAsync(ITurnContext turn, string start, UserProfile profile, ConversationData conversation, string language, CancellationToken ct)
     {
@@ -263,14 +314,14 @@ public sealed class SegBot(
         }
         if (BotCommands.IsCommand(start))
         {
-            await OnAnnouncementsCommandAsync(turn, start, language, ct);
+            await OnAnnouncementsCommandAsync(turn, start, language, profile, conversation, ct);
             return;
         }
         await dialogs.BeginAsync(turn, start, language, profile, conversation, ct);
     }
 
     private async Task OnEntryChosenAsync(ITurnContext turn, string id, PendingClarification? pending, UserProfile profile,
-        string language, CancellationToken ct)
+        ConversationData conversation, string language, CancellationToken ct)
     {
         if (id == "none")
         {
@@ -290,7 +341,7 @@ public sealed class SegBot(
             await turn.SendActivityAsync(Menu(language), ct);
             return;
         }
-        var centre = (pending is null ? null : centres.FindIn(pending.Question)) ?? centres.ById(profile.CentreId);
+        var centre = CentreOf(pending?.Question, profile, conversation);
         await SendEntryAsync(turn, id, language, centre, ct);
     }
 
@@ -311,7 +362,7 @@ public sealed class SegBot(
             await SayAsync(turn, content.Texts.Get(language, TextKeys.AskPrompt), ct);
             return;
         }
-        await SendEntryAsync(turn, option.Entry, language, centres.ById(profile.CentreId), ct);
+        await SendEntryAsync(turn, option.Entry, language, CentreOf(null, profile, conversation), ct);
     }
 
     private async Task SendEntryAsync(ITurnContext turn, string id, string language, Centre? centre, CancellationToken ct) =>
@@ -328,6 +379,15 @@ public sealed class SegBot(
     }
 
     private static Task SayAsync(ITurnContext turn, string text, CancellationToken ct) => turn.SendActivityAsync(MessageFactory.Text(text), ct);
+
+    /// <summary>A menu option by its value (a button) or its text written out in any language ("Verilerim", "بياناتي").</summary>
+    private MenuOption? MenuOptionOf(string input)
+    {
+        if (content.Menu.Options.FirstOrDefault(o => o.Value == input) is { } pressed) return pressed;
+        var folded = LanguageDetector.Fold(input);
+        return folded.Length == 0 ? null
+            : content.Menu.Options.FirstOrDefault(o => Language.All.Any(l => LanguageDetector.Fold(content.Texts.Get(l, o.TextKey)) == folded));
+    }
 
     private bool IsCancel(string input) =>
         Language.All.Any(l => content.Texts.GetList(l, TextKeys.CancelWords).Any(c => OptOutWords.Normalize(c) == OptOutWords.Normalize(input)));

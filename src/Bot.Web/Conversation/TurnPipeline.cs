@@ -9,6 +9,7 @@ public sealed class TurnPipeline(
     BotStateAccessors state,
     OptOutMiddleware optOut,
     LanguageMiddleware language,
+    RepeatGuardMiddleware repeats,
     TurnErrorHandler errors,
     KeyedLock locks,
     TimeProvider clock)
@@ -17,6 +18,7 @@ public sealed class TurnPipeline(
     public BotStateAccessors State { get; } = state;
     public OptOutMiddleware OptOut { get; } = optOut;
     public LanguageMiddleware Language { get; } = language;
+    public RepeatGuardMiddleware Repeats { get; } = repeats;
     public TurnErrorHandler Errors { get; } = errors;
     public KeyedLock Locks { get; } = locks;
     public TimeProvider Clock { get; } = clock;
@@ -36,6 +38,7 @@ public abstract class ChannelAdapter : BotAdapter
         Use(new AutoSaveStateMiddleware(pipeline.State.ConversationState, pipeline.State.UserState));
         Use(pipeline.OptOut);
         Use(pipeline.Language);
+        Use(pipeline.Repeats);
         OnTurnError = pipeline.Errors.HandleAsync;
     }
 

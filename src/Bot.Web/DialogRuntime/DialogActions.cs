@@ -20,7 +20,8 @@ public sealed class DialogActions(
     AnswerRenderer answers,
     CentreDirectory centres,
     CourseCatalog courses,
-    TimeProvider clock)
+    TimeProvider clock,
+    Microsoft.Extensions.Options.IOptionsMonitor<ConversationOptions> conversationOptions)
 {
     /// <summary>Variables every dialog starts with: consent (yes/no), language_chosen, has_centre, centre.</summary>
     public async Task InitialiseAsync(DialogTurn turn)
@@ -28,8 +29,10 @@ public sealed class DialogActions(
         var contact = await users.ContactAsync(turn.UserId, turn.Ct);
         turn.Vars["consent"] = contact?.ConsentAt is not null ? DialogInputs.Yes : DialogInputs.No;
         turn.Vars["language_chosen"] = turn.Profile.LanguageChosen || TurnLanguage.JustChosen(turn.Turn) ? DialogInputs.Yes : DialogInputs.No;
-        turn.Vars["has_centre"] = turn.Profile.CentreId is null ? DialogInputs.No : DialogInputs.Yes;
-        if (turn.Profile.CentreId is { } centre) turn.Vars["centre"] = centre;
+        // The person's centre: stored with consent, or named earlier in this conversation.
+        var known = turn.Profile.CentreId ?? turn.Conversation.RecentCentre(clock.GetUtcNow(), conversationOptions.CurrentValue.CentreMemoryHours);
+        turn.Vars["has_centre"] = known is null ? DialogInputs.No : DialogInputs.Yes;
+        if (known is not null) turn.Vars["centre"] = known;
     }
 
     public async Task RunAsync(DialogTurn turn, string name, string? arg)
@@ -54,6 +57,7 @@ public sealed class DialogActions(
             case DialogActionNames.Subscribe:
                 await subscriptions.SubscribeAsync(turn.UserId, turn.Channel, turn.Var("centre"), turn.Var("topic"),
                     Language.IsSupported(turn.Var("announcement_language")) ? turn.Var("announcement_language") : turn.Language, Method(turn), turn.Ct);
+                await users.SetAnnouncementsStoppedAsync(turn.UserId, false, turn.Ct); // subscribing again after STOP resumes
                 break;
             case DialogActionNames.Unsubscribe:
                 if (long.TryParse(turn.Var("subscription"), NumberStyles.None, CultureInfo.InvariantCulture, out var id))
@@ -83,6 +87,7 @@ public sealed class DialogActions(
             case DialogActionNames.Handover:
                 await feedback.RecordAsync(turn.UserId, turn.Channel, turn.Language, turn.Var("text"), QueueReason.Handover, CentreOf(turn), true, turn.Ct);
                 turn.Profile.HandoverSince = clock.GetUtcNow();
+                turn.Profile.HandoverAcknowledged = false;
                 break;
             case DialogActionNames.ShowMyData:
                 await ShowMyDataAsync(turn);
@@ -106,7 +111,11 @@ public sealed class DialogActions(
     public async Task ShowEntryAsync(DialogTurn turn, string id)
     {
         if (!knowledge.Current.Knowledge.ById.TryGetValue(id, out var entry)) return; // removed since: the dialog goes on
-        await turn.Turn.SendActivityAsync(await answers.RenderAsync(entry, turn.Language, centres.ById(CentreOf(turn)), turn.Ct), turn.Ct);
+        var reply = await answers.RenderAsync(entry, turn.Language, centres.ById(CentreOf(turn)), turn.Ct);
+        // A dialog always says something after an entry (its next question, the menu): one list of choices at a time, so
+        // the entry's own buttons (a numbered list on WhatsApp) would be followed at once by another and "2" mislead.
+        reply.SuggestedActions = null;
+        await turn.Turn.SendActivityAsync(reply, turn.Ct);
     }
 
     private async Task ConsentAsync(DialogTurn turn)
@@ -122,6 +131,7 @@ public sealed class DialogActions(
         var centre = turn.Var("centre");
         if (centre.Length == 0) return;
         turn.Vars["has_centre"] = DialogInputs.Yes;
+        turn.Conversation.RememberCentre(centre, clock.GetUtcNow()); // for the rest of the conversation
         if (turn.Var("consent") != DialogInputs.Yes) return;
         turn.Profile.CentreId = centre;
         await users.SetCentreAsync(turn.UserId, centre, turn.Ct);
@@ -204,7 +214,8 @@ public sealed class DialogActions(
         turn.Stop = true;
     }
 
-    private string? CentreOf(DialogTurn turn) => turn.Var("centre") is { Length: > 0 } c ? c : turn.Profile.CentreId;
+    private string? CentreOf(DialogTurn turn) => turn.Var("centre") is { Length: > 0 } c ? c
+        : turn.Profile.CentreId ?? turn.Conversation.RecentCentre(clock.GetUtcNow(), conversationOptions.CurrentValue.CentreMemoryHours);
 
     private static string Method(DialogTurn turn) => $"{turn.Channel}:dialog:{turn.State.Id}";
 

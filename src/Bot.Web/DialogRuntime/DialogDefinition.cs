@@ -19,8 +19,9 @@ public enum InputKind
 /// <param name="Id">The dialog's id (its file name).</param>
 /// <param name="Steps">The steps, in order.</param>
 /// <param name="LeaveOnQuestion">
-/// When a question comes instead of an answer: true leaves the dialog and answers it (the welcome: nobody has to
-/// finish it); false answers it if the knowledge base can and asks the step again, else leaves to answer it.
+/// When something other than an answer comes: true leaves the dialog and lets the bot handle it (the welcome: nobody
+/// has to finish it, and a menu button or a question there is done at once); false answers a question if the knowledge
+/// base can and asks the step again (else leaves to answer it), and asks again after anything else.
 /// </param>
 public sealed record DialogDefinition(string Id, IReadOnlyList<DialogStep> Steps, bool LeaveOnQuestion = false)
 {

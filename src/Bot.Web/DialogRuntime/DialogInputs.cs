@@ -46,6 +46,12 @@ public sealed class DialogInputs(BotContent content, CentreDirectory centres)
         var exact = options.FirstOrDefault(o => o.Value == text);
         if (exact.Value is not null) return new DialogAnswer(exact.Value, exact.Label);
         if (ParseSmallNumber(text) is { } n) return n >= 1 && n <= options.Count ? new DialogAnswer(options[n - 1].Value, options[n - 1].Label) : null;
+        // A language named where a language is asked ("arapca", "عربي", "Türkçe"): the option of that language.
+        if (content.Languages.RequestedLanguage(text) is { } named
+            && options.FirstOrDefault(o => o.Value == named || o.Value == "lang:" + named) is { Value: not null } language)
+        {
+            return new DialogAnswer(language.Value, language.Label);
+        }
         var folded = OptOutWords.Normalize(text);
         foreach (var (value, label) in options)
         {

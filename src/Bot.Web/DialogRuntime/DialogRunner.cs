@@ -122,9 +122,16 @@ public sealed class DialogRunner(DialogSet dialogs, DialogInputs inputs, DialogA
     /// </summary>
     private async Task<bool> NotAnAnswerAsync(DialogTurn context, DialogDefinition dialog, DialogStep step, IReadOnlyList<(string Value, string Label)> options, string input)
     {
+        if (dialog.LeaveOnQuestion)
+        {
+            // The welcome is not a gate: anything but an answer (a menu button, a number, a question, a request) means
+            // "not now" — the dialog ends without storing what needs consent, and the bot does what was asked.
+            context.Conversation.Dialog = null;
+            return false;
+        }
         if (LooksLikeAQuestion(input))
         {
-            if (!dialog.LeaveOnQuestion && knowledge.Match(input) is { Kind: MatchKind.Answer, AnswerId: { } id } && id is not ("greeting" or "thanks"))
+            if (knowledge.Match(input) is { Kind: MatchKind.Answer, AnswerId: { } id } && id is not ("greeting" or "thanks"))
             {
                 await actions.ShowEntryAsync(context, id);
                 await SayAsync(context, "dialog.back_to");
@@ -145,8 +152,7 @@ public sealed class DialogRunner(DialogSet dialogs, DialogInputs inputs, DialogA
         var retry = step.Input == InputKind.Text && input.Trim().Length > step.MaxLength
             ? content.Texts.Get(context.Language, "dialog.too_long", ("max", step.MaxLength.ToString(System.Globalization.CultureInfo.InvariantCulture)))
             : Text(context, step.Retry ?? "dialog.retry." + step.Input.ToString().ToLowerInvariant());
-        await context.Turn.SendActivityAsync(MessageFactory.Text(retry), context.Ct);
-        await PromptAsync(context, step, options);
+        await PromptAsync(context, step, options, retry); // one message: what was wrong, then the question with its choices
         return true;
     }
 
@@ -222,9 +228,9 @@ public sealed class DialogRunner(DialogSet dialogs, DialogInputs inputs, DialogA
         }
     }
 
-    private async Task PromptAsync(DialogTurn context, DialogStep step, IReadOnlyList<(string Value, string Label)> options)
+    private async Task PromptAsync(DialogTurn context, DialogStep step, IReadOnlyList<(string Value, string Label)> options, string? retry = null)
     {
-        var prompt = MessageFactory.Text(Text(context, step.Prompt!));
+        var prompt = MessageFactory.Text(retry is null ? Text(context, step.Prompt!) : retry + "\n\n" + Text(context, step.Prompt!));
         var buttons = step.Input switch
         {
             InputKind.Choice => options.ToList(),

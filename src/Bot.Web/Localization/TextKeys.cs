@@ -20,6 +20,9 @@ public static class TextKeys
     public const string AnnouncementsStopped = "announcements.stopped";
     public const string AnnouncementsStoppedResumeHint = "announcements.stopped_resume_hint";
     public const string AnnouncementsResumed = "announcements.resumed";
+    public const string AnnouncementsAlreadyOn = "announcements.already_on";
+    public const string HandoverWaiting = "handover.waiting";
+    public const string RepeatWayOut = "repeat.way_out";
     public const string MediaUnsupported = "media.unsupported";
     public const string StaffAnswerIntro = "staff_answer.intro";
     public const string ChoiceHint = "choice.hint";

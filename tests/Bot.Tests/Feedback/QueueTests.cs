@@ -189,7 +189,9 @@ public sealed class QueueTests : QueueTestHost
         await Host.SayAsync("web-handover", value: "menu:staff");
         await Host.SayAsync("web-handover", "kira yardımı için biriyle konuşmak istiyorum");
         await Host.SayAsync("web-handover", "Gaziantep");
-        var quiet = await Host.SayAsync("web-handover", "ev sahibi beni çıkarmak istiyor");
+        var first = await Host.SayAsync("web-handover", "ev sahibi beni çıkarmak istiyor");
+        Assert.Contains("personele iletildi", Assert.Single(first).Text, StringComparison.Ordinal); // acknowledged once
+        var quiet = await Host.SayAsync("web-handover", "acil bir durum");
         Assert.Empty(quiet); // handed over: the bot stays quiet and passes it on
 
         var conversations = await Admin.GetFromJsonAsync<JsonElement>("/api/staff/conversations");
@@ -197,7 +199,7 @@ public sealed class QueueTests : QueueTestHost
         Assert.True(row.GetProperty("open").GetBoolean());
         var person = row.GetProperty("userId").GetString();
         var messages = await Admin.GetFromJsonAsync<JsonElement>($"/api/staff/conversations/{person}");
-        Assert.Equal(2, messages.GetArrayLength());
+        Assert.Equal(3, messages.GetArrayLength()); // the request and the two messages written while waiting
 
         Assert.Equal(HttpStatusCode.OK, (await Admin.PostAsJsonAsync($"/api/staff/conversations/{person}/reply", new { text = "Merhaba, yarın sizi arayacağız." })).StatusCode);
         var waiting = await Host.Client.GetFromJsonAsync<JsonElement>("/api/webchat/messages?userId=web-handover");
