@@ -120,6 +120,7 @@ public sealed class LanguageMiddleware(BotStateAccessors state, BotContent conte
     public static IMessageActivity AskActivity(TextCatalog texts)
     {
         var reply = MessageFactory.Text(string.Join("\n\n", Language.All.Select(l => texts.Get(l, TextKeys.LanguageAsk))));
+        ((Activity)reply).Properties[Language.AllLanguagesProperty] = true; // a channel's own hints are given in every language too
         reply.SuggestedActions = new SuggestedActions
         {
             Actions = Language.All

@@ -186,7 +186,8 @@ public sealed class DialogActions(
             ? content.Texts.Get(turn.Language, "my_data.consent_given", ("date", at.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)))
             : Text(turn, "my_data.consent_not_given");
         await SayAsync(turn, content.Texts.Get(turn.Language, "my_data.summary",
-            ("channel", turn.Channel),
+            ("channel", ChannelTexts.Name(content.Texts, turn.Language, turn.Channel)),
+            ("address_kept", ChannelTexts.AddressKept(content.Texts, turn.Language, turn.Channel)),
             ("since", contact?.FirstContactAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? none),
             ("language", content.Texts.Get(turn.Language, TextKeys.LanguageName)),
             ("centre", centres.ById(turn.Profile.CentreId)?.Name(turn.Language) ?? none),

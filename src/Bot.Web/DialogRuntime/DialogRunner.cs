@@ -254,7 +254,8 @@ public sealed class DialogRunner(DialogSet dialogs, DialogInputs inputs, DialogA
 
     /// <summary>A text with the dialog's answers filled in ({centre_label}, {topic_label}…).</summary>
     private string Text(DialogTurn context, string key) =>
-        content.Texts.Get(context.Language, key, context.Vars.Select(v => (v.Key, v.Value)).ToArray());
+        content.Texts.Get(context.Language, key, context.Vars.Select(v => (v.Key, v.Value))
+            .Append(("address_kept", ChannelTexts.AddressKept(content.Texts, context.Language, context.Channel))).ToArray());
 
     private IMessageActivity MenuOf(string language) => MainMenu.Build(content, language);
 }

@@ -103,3 +103,21 @@ public sealed class TextCatalog
         }
     }
 }
+
+/// <summary>
+/// Texts that depend on the channel (channel.&lt;kind&gt;_&lt;channel id&gt; in strings.*.yaml, else channel.&lt;kind&gt;_other):
+/// its name in the user's language, and what address of the person is kept (a phone number on WhatsApp, a chat
+/// number on Telegram, a browser's id in the web chat) — so no channel is told "we keep your phone number" wrongly.
+/// </summary>
+public static class ChannelTexts
+{
+    public static string Name(TextCatalog texts, string language, string channel) => Get(texts, language, "name", channel);
+
+    public static string AddressKept(TextCatalog texts, string language, string channel) => Get(texts, language, "address", channel);
+
+    private static string Get(TextCatalog texts, string language, string kind, string channel)
+    {
+        var key = $"channel.{kind}_{channel}";
+        return texts.Get(language, texts.Has(language, key) ? key : $"channel.{kind}_other");
+    }
+}

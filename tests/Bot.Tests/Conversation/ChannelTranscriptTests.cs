@@ -24,7 +24,9 @@ namespace Bot.Tests.Conversation;
 /// &lt;! words       no reply of this turn contains the words
 /// &lt;# n           the turn got exactly n replies
 /// @ queue n      n items are in the staff queue
+/// [telegram] …   a line that applies on one channel only ([whatsapp] …)
 /// </code>
+/// On every turn, at most one reply carries choices: one list is active at a time.
 /// </summary>
 public sealed class ChannelTranscriptTests
 {
@@ -54,14 +56,24 @@ public sealed class ChannelTranscriptTests
             var line = raw.Trim();
             if (line.Length == 0 || line.StartsWith('#')) continue;
             var where = $"{file}:{lineNo} on {channel} ({line})";
+            if (line.StartsWith('[') && line.IndexOf(']', StringComparison.Ordinal) is > 0 and var close)
+            {
+                if (line[1..close] != channel) continue; // a line for the other channel
+                line = line[(close + 1)..].Trim();
+            }
             if (line.StartsWith(">>", StringComparison.Ordinal))
             {
                 var n = int.Parse(line[2..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
                 var last = replies.LastOrDefault(r => r.Choices.Count > 0);
                 Assert.True(last is not null && last.Choices.Count >= n, $"{where}: no choice {n} in {Show(replies)}");
                 replies = await chat.PickAsync(last!, n);
+                OneListAtATime(replies, where);
             }
-            else if (line.StartsWith('>')) replies = await chat.SayAsync(line[1..].Trim());
+            else if (line.StartsWith('>'))
+            {
+                replies = await chat.SayAsync(line[1..].Trim());
+                OneListAtATime(replies, where);
+            }
             else if (line.StartsWith("<!", StringComparison.Ordinal))
             {
                 Assert.False(replies.Any(r => r.Text.Contains(line[2..].Trim(), StringComparison.Ordinal)), $"{where}: found in {Show(replies)}");
@@ -87,6 +99,10 @@ public sealed class ChannelTranscriptTests
             else throw new InvalidOperationException($"{where}: unknown line");
         }
     }
+
+    /// <summary>Every turn: at most one reply carries choices (buttons, or a numbered list on WhatsApp), so "2" cannot mislead.</summary>
+    private static void OneListAtATime(IReadOnlyList<Reply> replies, string where) =>
+        Assert.True(replies.Count(r => r.Choices.Count > 0) <= 1, $"{where}: several lists of choices in one turn: {Show(replies)}");
 
     private static string Show(IEnumerable<Reply> replies) =>
         string.Join(" || ", replies.Select(r => r.Text.ReplaceLineEndings(" ") + (r.Choices.Count > 0 ? " [" + string.Join(" | ", r.Choices.Select(c => c.Title)) + "]" : "")));

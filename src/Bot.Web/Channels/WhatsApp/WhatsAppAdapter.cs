@@ -76,7 +76,10 @@ public sealed class WhatsAppAdapter(
                 responses.Add(await SendTemplateAsync(userId, contact, activity, language, beforeAttempt, cancellationToken));
                 continue;
             }
-            var text = WhatsAppMapping.Render(activity, content.Texts.Get(language, TextKeys.ChoiceHint));
+            var hint = Language.IsInAllLanguages(activity)
+                ? string.Join(" / ", Language.All.Select(l => content.Texts.Get(l, TextKeys.ChoiceHint)))
+                : content.Texts.Get(language, TextKeys.ChoiceHint);
+            var text = WhatsAppMapping.Render(activity, hint);
             string? last = null;
             foreach (var part in WhatsAppMapping.Split(text))
             {
