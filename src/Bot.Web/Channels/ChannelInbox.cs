@@ -19,7 +19,7 @@ public interface IInboundProcessor
 /// payload encrypted, which also makes a redelivery — same channel and external id — a no-op) and the webhook
 /// answers at once; this service then runs the turns: updates of one sender in the order received, different
 /// senders in parallel. Each row is marked handled and its payload cleared. Rows left pending by a crash are
-/// processed after the restart.
+/// processed after the restart, and turns cut short by it are run again without repeating the replies that went out.
 /// </summary>
 /// <remarks>
 /// A stored update goes straight to its sender's queue in memory (no database round trip to find it again): a
@@ -154,25 +154,35 @@ public sealed class ChannelInbox(
 
     /// <summary>
     /// SQLite is one instance per file: rows left "processing" at start belong to a process that died mid-turn. They
-    /// are marked interrupted at once, so that their senders are not held up until the leases run out.
+    /// are taken up again at once, so that their senders are not held up until the leases run out.
     /// </summary>
     private async Task InterruptLeftoversAsync(CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (!db.Database.IsSqlite()) return;
-        await InterruptAsync(db, db.Inbound.Where(u => u.Status == InboundStatus.Processing), ct);
+        await ResumeCutAsync(db, db.Inbound.Where(u => u.Status == InboundStatus.Processing), ct);
     }
 
-    /// <summary>Turns cut short are not run again (their replies may have gone out in part): interrupted, payload cleared.</summary>
-    private async Task InterruptAsync(BotDbContext db, IQueryable<InboundUpdate> rows, CancellationToken ct)
+    /// <summary>
+    /// Turns cut short by a crash run again: their state was not saved (it is saved only at a turn's end), so they say
+    /// the same things, and the replies already confirmed sent are skipped (<see cref="InboundReplies"/>). Each cut
+    /// counts as an attempt, so an update that crashes the app every time ends as failed instead of looping.
+    /// </summary>
+    private async Task ResumeCutAsync(BotDbContext db, IQueryable<InboundUpdate> rows, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var count = await rows.ExecuteUpdateAsync(u => u
-            .SetProperty(x => x.Status, InboundStatus.Interrupted)
+        var failed = await rows.Where(u => u.Attempts + 1 >= MaxAttempts).ExecuteUpdateAsync(u => u
+            .SetProperty(x => x.Status, InboundStatus.Failed)
+            .SetProperty(x => x.Attempts, x => x.Attempts + 1)
             .SetProperty(x => x.LeaseUntil, (DateTimeOffset?)null)
             .SetProperty(x => x.HandledAt, now)
             .SetProperty(x => x.Payload, (string?)null), ct);
-        if (count > 0) logger.LogWarning("Inbox: {Count} turns were cut short by a crash; marked interrupted, not run again", count);
+        var resumed = await rows.ExecuteUpdateAsync(u => u
+            .SetProperty(x => x.Status, InboundStatus.Pending)
+            .SetProperty(x => x.Attempts, x => x.Attempts + 1)
+            .SetProperty(x => x.LeaseUntil, (DateTimeOffset?)null), ct);
+        if (resumed > 0) logger.LogWarning("Inbox: {Count} turns cut short by a crash run again (replies already sent are skipped)", resumed);
+        if (failed > 0) logger.LogError("Inbox: {Count} updates were cut short by a crash {Max} times and are given up", failed, MaxAttempts);
     }
 
     /// <summary>Keeps the claims of the turns running here alive (a turn paused by a channel's rate limits may take long).</summary>
@@ -188,7 +198,7 @@ public sealed class ChannelInbox(
     }
 
     /// <summary>
-    /// Marks the turns whose instance died (lease ran out) interrupted, then queues the rows no queue holds that are
+    /// Takes up again the turns whose instance died (lease ran out), then queues the rows no queue holds that are
     /// due: pending for a while (missed, or waiting for a retry). Senders with an update being processed elsewhere
     /// wait, so that one sender's updates never run out of order or at the same time.
     /// </summary>
@@ -199,7 +209,7 @@ public sealed class ChannelInbox(
         List<InboundUpdate> due;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
-            await InterruptAsync(db, db.Inbound.Where(u => u.Status == InboundStatus.Processing && u.LeaseUntil <= now), ct);
+            await ResumeCutAsync(db, db.Inbound.Where(u => u.Status == InboundStatus.Processing && u.LeaseUntil <= now), ct);
             var busy = db.Inbound.Where(b => b.Status == InboundStatus.Processing).Select(b => b.Sender);
             due = await db.Inbound.AsNoTracking()
                 .Where(u => u.Status == InboundStatus.Pending && u.ReceivedAt <= missedBefore && !busy.Contains(u.Sender))
@@ -304,7 +314,7 @@ public sealed class ChannelInbox(
             {
                 throw new InvalidOperationException($"No channel '{row.Channel}' is on to process this update.");
             }
-            await processor.ProcessAsync(_protector.Unprotect(row.Payload!), CancellationToken.None);
+            await RunTurnAsync(processor, row);
             handled = true;
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -342,6 +352,24 @@ public sealed class ChannelInbox(
         }
         return done;
     }
+
+    /// <summary>The row's turn, with its replies counted (and those an earlier run sent skipped) in this flow only.</summary>
+    private async Task RunTurnAsync(IInboundProcessor processor, InboundUpdate row)
+    {
+        InboundReplies.Current = new InboundReplies(row.Id, row.RepliesSent, RecordRepliesAsync);
+        try
+        {
+            await processor.ProcessAsync(_protector.Unprotect(row.Payload!), CancellationToken.None);
+        }
+        finally
+        {
+            InboundReplies.Current = null;
+        }
+    }
+
+    /// <summary>How many replies of a row's turn are confirmed sent (committed with the other inbox writes).</summary>
+    private Task RecordRepliesAsync(long id, int sent) =>
+        _writes.RunAsync((db, c) => db.Inbound.Where(u => u.Id == id).ExecuteUpdateAsync(u => u.SetProperty(x => x.RepliesSent, sent), c), CancellationToken.None);
 
     private enum Claim { Taken, Finished, Blocked }
 

@@ -17,6 +17,12 @@ public sealed class TurnErrorHandler(ILogger<TurnErrorHandler> logger, BotStateA
     public async Task HandleAsync(ITurnContext turn, Exception exception)
     {
         if (turn.TurnState.ContainsKey(ProactiveKey)) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(exception);
+        if (exception is Channels.ReplyNotSentException && Channels.InboundReplies.Current is not null)
+        {
+            // A reply did not go out: the stored update is run again later (replies already sent are skipped), rather
+            // than apologised for over a channel that is failing.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(exception);
+        }
         if (exception is StateConflictException)
         {
             logger.LogWarning("Concurrent turns on channel {Channel}: this turn's state change was rejected, the other turn's kept",

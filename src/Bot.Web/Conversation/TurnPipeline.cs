@@ -39,6 +39,7 @@ public abstract class ChannelAdapter : BotAdapter
         Use(pipeline.OptOut);
         Use(pipeline.Language);
         Use(pipeline.Repeats);
+        Use(new InboundRepliesMiddleware()); // last: it counts the replies exactly as they leave
         OnTurnError = pipeline.Errors.HandleAsync;
     }
 
@@ -80,4 +81,14 @@ public abstract class ChannelAdapter : BotAdapter
 
     public override Task DeleteActivityAsync(ITurnContext turnContext, ConversationReference reference, CancellationToken cancellationToken) =>
         throw new NotSupportedException($"{GetType().Name} cannot delete sent messages.");
+}
+
+/// <summary>Counts the replies of a stored update's turn (<see cref="Channels.InboundReplies"/>), innermost, after every text change.</summary>
+public sealed class InboundRepliesMiddleware : Microsoft.Bot.Builder.IMiddleware
+{
+    public Task OnTurnAsync(ITurnContext turnContext, NextDelegate next, CancellationToken cancellationToken = default)
+    {
+        if (!turnContext.TurnState.ContainsKey(TurnErrorHandler.ProactiveKey)) Channels.InboundReplies.Current?.Attach(turnContext);
+        return next(cancellationToken);
+    }
 }

@@ -21,6 +21,12 @@ public sealed class InboundUpdate
 
     /// <summary>While <see cref="InboundStatus.Processing"/>: until when the instance that claimed it may keep it (after a crash, others take it over).</summary>
     public DateTimeOffset? LeaseUntil { get; set; }
+    /// <summary>
+    /// How many of the turn's reply messages are confirmed sent: a turn run again after a crash (or a failed send)
+    /// skips them, so that each reply arrives once — only a send whose outcome was unknown may arrive twice.
+    /// </summary>
+    public int RepliesSent { get; set; }
+
     public DateTimeOffset ReceivedAt { get; set; }
     public DateTimeOffset? HandledAt { get; set; }
 }
@@ -38,9 +44,8 @@ public enum InboundStatus
     Dropped = 4,
 
     /// <summary>
-    /// Its turn was cut short: the instance running it died (its lease ran out, or — SQLite, one instance — the app
-    /// started again). Part of the replies may have gone out, so it is not run again (no reply twice); the sender's
-    /// next messages go on.
+    /// No longer written (kept for old rows): a turn cut short by a crash is now run again, skipping the replies
+    /// already confirmed sent (<see cref="InboundUpdate.RepliesSent"/>).
     /// </summary>
     Interrupted = 5,
 }

@@ -148,6 +148,14 @@ public sealed class OutboxDispatcher(
         {
             await store.RecordAsync(row, outcome, canResolve, CancellationToken.None);
             logger.LogDebug("{Channel} outbox row {Id}: {Outcome}", channel.Channel, row.Id, outcome.GetType().Name);
+            if (outcome is SendOutcome.Unknown uncertain && !canResolve)
+            {
+                // Exactly-once is kept (not sent again), but never silently: counted, logged, and shown to staff as
+                // "uncertain" in the announcement's progress.
+                Operations.BotMetrics.ChannelError(channel.Channel, "uncertain");
+                logger.LogWarning("{Channel} outbox row {Id} ({Kind}) may or may not have arrived ({Error}); not sent again, reported as uncertain",
+                    channel.Channel, row.Id, row.Kind, uncertain.Error);
+            }
         }
         catch (Exception e)
         {

@@ -152,32 +152,45 @@ public sealed class TelegramAdapter(
     private static readonly Message Unconfirmed = new();
 
     /// <summary>
-    /// Sends through the sender (limits, retries). A reply that still fails is logged and dropped rather than failing
-    /// the turn: retrying the whole turn would send its earlier messages twice. A reply whose outcome is unknown (timed
-    /// out, connection dropped after the request left) is not sent again — it would arrive twice — and the turn goes on
-    /// with <paramref name="ifUnknown"/>.
+    /// Sends through the sender (limits, retries). A reply whose outcome is unknown (the connection dropped after the
+    /// request left, a timeout) is sent once more — for a reply, a rare duplicate is better than silence — and then
+    /// taken as sent (<paramref name="ifUnknown"/>). A reply that still fails fails the turn
+    /// (<see cref="ReplyNotSentException"/>): the inbox runs it again later, skipping the replies already sent.
     /// </summary>
     private async Task<T?> TryAsync<T>(long chatId, string userId, Func<CancellationToken, Task<T>> call, CancellationToken ct,
         bool repeatable = false, T? ifUnknown = null)
         where T : class
     {
-        try
+        for (var unknown = 0; ; unknown++)
         {
-            return await sender.SendAsync(chatId, userId, call, ct, repeatable: repeatable);
-        }
-        catch (RecipientUnreachableException)
-        {
-            return null;
-        }
-        catch (Exception e) when (ifUnknown is not null && TelegramSender.OutcomeUnknown(e, ct))
-        {
-            logger.LogWarning("A Telegram reply's outcome is unknown ({Error}); taken as sent, not repeated", e.GetType().Name);
-            return ifUnknown;
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
-        {
-            logger.LogWarning(e, "A Telegram reply could not be delivered after retries");
-            return null;
+            try
+            {
+                return await sender.SendAsync(chatId, userId, call, ct, repeatable: repeatable);
+            }
+            catch (RecipientUnreachableException)
+            {
+                return null;
+            }
+            catch (Exception e) when (ifUnknown is not null && TelegramSender.OutcomeUnknown(e, ct))
+            {
+                if (unknown == 0)
+                {
+                    logger.LogWarning("A Telegram reply's outcome is unknown ({Error}); sent once more", e.GetType().Name);
+                    continue;
+                }
+                logger.LogWarning("A Telegram reply's outcome is unknown again ({Error}); taken as sent", e.GetType().Name);
+                Operations.BotMetrics.ChannelError(ChannelId, "uncertain");
+                return ifUnknown;
+            }
+            catch (Exception e) when (ifUnknown is not null && (e is not OperationCanceledException || !ct.IsCancellationRequested))
+            {
+                throw new ReplyNotSentException("A Telegram reply could not be delivered after retries.", e);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                logger.LogWarning(e, "A Telegram call could not be made after retries"); // typing, a callback answer: harmless
+                return null;
+            }
         }
     }
 

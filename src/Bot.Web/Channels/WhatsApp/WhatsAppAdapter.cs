@@ -91,6 +91,12 @@ public sealed class WhatsAppAdapter(
                 {
                     return responses.ToArray(); // in a reply: the rest would fail alike; marked by the sender
                 }
+                catch (Exception e) when (!proactive && e is not RecipientUnreachableException && e is not OperationCanceledException)
+                {
+                    // Still failing after the sender's retries: the turn is run again later by the inbox, which skips
+                    // the replies already sent (a reply is never silently lost).
+                    throw new ReplyNotSentException("A WhatsApp reply could not be sent after retries.", e);
+                }
             }
             responses.Add(new ResourceResponse(last));
         }

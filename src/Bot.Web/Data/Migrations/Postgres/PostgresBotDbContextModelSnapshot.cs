@@ -398,6 +398,9 @@ namespace Bot.Web.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("ReceivedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int>("RepliesSent")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Sender")
                         .IsRequired()
                         .HasMaxLength(64)

@@ -385,6 +385,9 @@ namespace Bot.Web.Data.Migrations.Sqlite
                     b.Property<long>("ReceivedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("RepliesSent")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Sender")
                         .IsRequired()
                         .HasMaxLength(64)
