@@ -25,6 +25,12 @@ public sealed class LanguageMiddleware(BotStateAccessors state, BotContent conte
         var profile = await state.ProfileAsync(turnContext, cancellationToken);
         var input = turnContext.Activity.Text ?? turnContext.Activity.Value?.ToString();
         var language = Decide(profile, input, turnContext.Activity.Locale, out var chosen);
+        if (chosen && profile.LanguageChosen && profile.Language == language && (await state.ConversationAsync(turnContext, cancellationToken)).Dialog is not null)
+        {
+            // The language already chosen, asked for again inside a dialog: nothing changes, and the dialog treats it as
+            // any other answer (asked again at most twice) instead of "OK, Turkish" + the same question forever.
+            chosen = false;
+        }
         if (chosen && await AnswersTheDialogAsync(turnContext, input!, profile, cancellationToken))
         {
             // A language named as the answer of the waiting step ("arapca" for the announcements' language, "تركي" for

@@ -16,13 +16,20 @@ public sealed class OptOutMiddleware(BotContent content, BotStateAccessors state
     public async Task OnTurnAsync(ITurnContext turnContext, NextDelegate next, CancellationToken cancellationToken = default)
     {
         var activity = turnContext.Activity;
-        if (activity.Type == ActivityTypes.Message && content.OptOut.Match(activity.Text) is { } word
+        if (activity.Type == ActivityTypes.Message && content.OptOut.Match(activity.Text) is { } word && !IsMenuCommand(activity.Text!)
             && !await BelongsToADialogAsync(turnContext, activity.Text!, word.Stop, cancellationToken))
         {
             activity.Text = word.Stop ? BotCommands.StopAnnouncements : BotCommands.ResumeAnnouncements;
             if (word.Language is not null) activity.Locale = word.Language;
         }
         await next(cancellationToken);
+    }
+
+    /// <summary>"/start" is the menu (Telegram's own start command), not the opt-in word START with its slash dropped.</summary>
+    private bool IsMenuCommand(string text)
+    {
+        var folded = LanguageDetector.Fold(text);
+        return Language.All.Any(l => content.Texts.GetList(l, TextKeys.MenuCommands).Any(c => LanguageDetector.Fold(c) == folded));
     }
 
     private async Task<bool> BelongsToADialogAsync(ITurnContext turn, string text, bool stop, CancellationToken ct)

@@ -29,7 +29,8 @@ public sealed class RepeatGuardMiddleware(BotStateAccessors state, BotContent co
                     conversation.LastReplyRepeats = conversation.LastReply == hash ? conversation.LastReplyRepeats + 1 : 1;
                     conversation.LastReply = hash;
                     if (conversation.LastReplyRepeats <= MaxRepeats) continue;
-                    activity.Text = content.Texts.Get(TurnLanguage.Get(ctx), TextKeys.RepeatWayOut) + "\n\n" + activity.Text;
+                    var languages = Language.IsInAllLanguages(activity) || !TurnLanguage.IsKnown(ctx) ? Language.All : [TurnLanguage.Get(ctx)];
+                    activity.Text = string.Join("\n\n", languages.Select(l => content.Texts.Get(l, TextKeys.RepeatWayOut))) + "\n\n" + activity.Text;
                     conversation.LastReply = Hash(activity.Text);
                     conversation.LastReplyRepeats = 1;
                 }

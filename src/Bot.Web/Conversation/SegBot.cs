@@ -180,6 +180,14 @@ public sealed class SegBot(
             await turn.SendActivityAsync(Menu(language), ct);
             return true;
         }
+        if (content.Menu.Options.FirstOrDefault(o => o.Value == input) is { } pressed && !await dialogs.AcceptsAsync(turn, input, language, conversation, ct))
+        {
+            // A main-menu button pressed while a dialog waits (Telegram keeps older keyboards pressable): the person
+            // chose something else — the dialog is left and the choice done.
+            conversation.Dialog = null;
+            await OnMenuOptionAsync(turn, pressed, profile, conversation, language, ct);
+            return true;
+        }
         if (TurnLanguage.JustChosen(turn) && !await dialogs.AcceptsAsync(turn, input, language, conversation, ct))
         {
             await SayAsync(turn, content.Texts.Get(language, TextKeys.LanguageSet), ct);
@@ -201,6 +209,13 @@ public sealed class SegBot(
         ConversationData conversation, string language, CancellationToken ct)
     {
         var centre = CentreOf(question, profile, conversation);
+        if (understood.AsksNothing && !profile.Greeted)
+        {
+            // First contact that asks nothing ("👍", "ok"): the welcome, as for a hello.
+            profile.Greeted = true;
+            await dialogs.BeginAsync(turn, WelcomeDialog, language, profile, conversation, ct);
+            return;
+        }
         if (understood.AsksNothing)
         {
             // "?", "ok", an emoji: nothing to answer and nothing for staff; say what the bot can do.

@@ -37,8 +37,8 @@ public abstract class ChannelAdapter : BotAdapter
         _pipeline = pipeline;
         Use(new AutoSaveStateMiddleware(pipeline.State.ConversationState, pipeline.State.UserState));
         Use(pipeline.OptOut);
+        Use(pipeline.Repeats); // before the language middleware: it also sees "which language?"
         Use(pipeline.Language);
-        Use(pipeline.Repeats);
         Use(new InboundRepliesMiddleware()); // last: it counts the replies exactly as they leave
         OnTurnError = pipeline.Errors.HandleAsync;
     }

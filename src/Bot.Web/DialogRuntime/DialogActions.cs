@@ -122,7 +122,10 @@ public sealed class DialogActions(
     {
         var given = turn.Var("consent") == DialogInputs.Yes;
         await users.SetConsentAsync(turn.UserId, given, Method(turn), turn.Ct);
-        if (!given) turn.Profile.CentreId = null; // nothing beyond the current answer is kept
+        if (given) return;
+        // Nothing beyond the current answer is kept: no remembered centre, and subscriptions (which need consent) end.
+        turn.Profile.CentreId = null;
+        await subscriptions.UnsubscribeAsync(turn.UserId, null, turn.Ct);
     }
 
     /// <summary>The centre answered is remembered in the profile only with consent; without it, for this dialog only.</summary>

@@ -64,6 +64,15 @@ public sealed class DialogInputs(BotContent content, CentreDirectory centres)
         return null;
     }
 
+    /// <summary>The label of a saved answer in <paramref name="language"/> (null when it has none to translate: a number, a text).</summary>
+    public string? LabelOf(DialogStep step, string value, string language) => step.Input switch
+    {
+        InputKind.Choice => step.Options.FirstOrDefault(o => o.Value == value) is { } option ? content.Texts.Get(language, option.Text) : null,
+        InputKind.YesNo => value == Yes ? content.Texts.Get(language, "dialog.yes") : value == No ? content.Texts.Get(language, "dialog.no") : null,
+        InputKind.Centre => centres.ById(value)?.Name(language),
+        _ => null,
+    };
+
     /// <summary>True when <paramref name="text"/> is one of a text-list key's words in any language.</summary>
     public bool IsWord(string text, string listKey)
     {

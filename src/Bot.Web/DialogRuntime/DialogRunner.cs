@@ -253,9 +253,20 @@ public sealed class DialogRunner(DialogSet dialogs, DialogInputs inputs, DialogA
     private Task SayAsync(DialogTurn context, string key) => context.Turn.SendActivityAsync(MessageFactory.Text(Text(context, key)), context.Ct);
 
     /// <summary>A text with the dialog's answers filled in ({centre_label}, {topic_label}…).</summary>
-    private string Text(DialogTurn context, string key) =>
-        content.Texts.Get(context.Language, key, context.Vars.Select(v => (v.Key, v.Value))
-            .Append(("address_kept", ChannelTexts.AddressKept(content.Texts, context.Language, context.Channel))).ToArray());
+    private string Text(DialogTurn context, string key)
+    {
+        var values = new Dictionary<string, string>(context.Vars, StringComparer.Ordinal);
+        // The answers' labels in the language spoken now (a switch to Arabic at the confirmation shows Arabic labels).
+        if (dialogs.Find(context.State.Id) is { } dialog)
+        {
+            foreach (var step in dialog.Steps.Where(s => s.Save is not null && context.Vars.ContainsKey(s.Save)))
+            {
+                if (inputs.LabelOf(step, context.Vars[step.Save!], context.Language) is { } label) values[step.Save + "_label"] = label;
+            }
+        }
+        values["address_kept"] = ChannelTexts.AddressKept(content.Texts, context.Language, context.Channel);
+        return content.Texts.Get(context.Language, key, values.Select(v => (v.Key, v.Value)).ToArray());
+    }
 
     private IMessageActivity MenuOf(string language) => MainMenu.Build(content, language);
 }
