@@ -77,11 +77,12 @@ public sealed partial class DialogInputs
     private readonly TimeProvider _clock;
     private readonly ConcurrentDictionary<string, string[][]> _phrases = new(StringComparer.Ordinal);
 
-    public DialogInputs(BotContent content, CentreDirectory centres, TimeProvider clock)
+    /// <param name="clock">The app's clock (ages, durations); the system clock when none is given.</param>
+    public DialogInputs(BotContent content, CentreDirectory centres, TimeProvider? clock = null)
     {
         _content = content;
         _centres = centres;
-        _clock = clock;
+        _clock = clock ?? TimeProvider.System;
         // The DateTime model takes a second or two to build: not during a user's turn.
         if (!DateModel.IsValueCreated) _ = Task.Run(() => DateModel.Value);
     }
