@@ -170,12 +170,17 @@ public sealed class DialogActions(
         if (open == 0) await SayAsync(turn, content.Texts.Get(turn.Language, TextKeys.CoursesNone));
     }
 
-    /// <summary>With consent: the legal status and (from the age) the year of birth, so that announcements can go to those who fit.</summary>
+    /// <summary>
+    /// With consent: the legal status and the year of birth, so that announcements can go to those who fit. The year is
+    /// the one the age step read (exact from a date or year of birth, else this year minus the age); from the age alone
+    /// for a dialog state saved before the age step kept it.
+    /// </summary>
     private async Task RememberEligibilityAsync(DialogTurn turn)
     {
         if (turn.Var("consent") != DialogInputs.Yes) return;
-        int? birthYear = int.TryParse(turn.Var("age"), NumberStyles.None, CultureInfo.InvariantCulture, out var age)
-            ? clock.GetUtcNow().Year - age : null;
+        int? birthYear = int.TryParse(turn.Var("age_" + DialogInputs.BirthYear), NumberStyles.None, CultureInfo.InvariantCulture, out var year) ? year
+            : int.TryParse(turn.Var("age"), NumberStyles.None, CultureInfo.InvariantCulture, out var age) ? clock.GetUtcNow().Year - age
+            : null;
         await users.SetEligibilityAsync(turn.UserId, turn.Var("status") is { Length: > 0 } s ? s : null, birthYear, turn.Ct);
     }
 

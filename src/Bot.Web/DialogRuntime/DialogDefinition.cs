@@ -13,6 +13,9 @@ public enum InputKind
     Number,
     Text,
     Centre,
+
+    /// <summary>An age (min, max required): in digits or words, or from a date or year of birth; also saves {save}_birth_year.</summary>
+    Age,
 }
 
 /// <summary>A guided conversation loaded from dialogs/&lt;id&gt;.yaml: steps run in order unless a step says where to go.</summary>
@@ -64,7 +67,20 @@ public sealed record DialogStep(
     int MaxRetries,
     string? Save,
     IReadOnlyList<DialogBranch> Branches,
-    string? Next);
+    string? Next)
+{
+    /// <summary>
+    /// yesno only: an answer stating how long ago ("2 yıldır", "سجلت من سنتين", "3 ay önce") means yes when it is at
+    /// least this many months, no when less.
+    /// </summary>
+    public int? YesFromMonths { get; init; }
+
+    /// <summary>
+    /// choice and yesno: only a whole answer counts (a button, a number, an option's name or word, a yes or no word),
+    /// never words found inside a sentence: for consent and deleting, which must be said plainly.
+    /// </summary>
+    public bool Strict { get; init; }
+}
 
 /// <summary>A choice: the value saved, the text key shown, and an optional text-list key of words that also pick it.</summary>
 public sealed record DialogOption(string Value, string Text, string? Words);
@@ -96,7 +112,8 @@ public sealed class DialogSet
 
     /// <summary>
     /// Loads and checks: YAML shape, unknown input kinds, actions and option sources, steps named but not defined,
-    /// steps no path reaches, text keys missing in any language, choices without options, dialogs started but not defined.
+    /// steps no path reaches, text keys missing in any language, choices without options, dialogs started but not defined,
+    /// ages without min and max, yes_from_months outside a yesno step, strict outside a choice or yesno step.
     /// </summary>
     public static (DialogSet Set, List<string> Problems) Check(string dialogsFolder, TextCatalog texts)
     {
@@ -137,7 +154,7 @@ public sealed class DialogSet
             var where = $"dialogs/{file}: step '{s.Id}'";
             if (!Enum.TryParse<InputKind>(s.Input?.Replace("-", "", StringComparison.Ordinal) ?? "none", ignoreCase: true, out var input))
             {
-                problems.Add($"{where}: unknown input '{s.Input}' (use choice, yesno, number, text, centre)");
+                problems.Add($"{where}: unknown input '{s.Input}' (use choice, yesno, number, age, text, centre)");
             }
             if (input != InputKind.None && s.Prompt is null) problems.Add($"{where}: an input needs a prompt");
             if (input != InputKind.None && s.Save is null) problems.Add($"{where}: an input needs 'save' (the name of the answer)");
@@ -158,7 +175,7 @@ public sealed class DialogSet
                 s.MaxRetries ?? DefaultMaxRetries,
                 s.Save,
                 (s.Branches ?? []).Select(b => new DialogBranch(b.When ?? [], b.Next)).ToList(),
-                s.Next));
+                s.Next) { YesFromMonths = s.YesFromMonths, Strict = s.Strict });
         }
         if (steps.Count == 0) problems.Add($"dialogs/{file}: the dialog has no steps");
         if (raw.OnQuestion is not ("resume" or "leave")) problems.Add($"dialogs/{file}: on_question must be resume or leave");
@@ -191,6 +208,10 @@ public sealed class DialogSet
             if (step.Input == InputKind.Choice && step.Options.Count == 0 && step.OptionsFrom is null) problems.Add($"{at}: a choice needs options or options_from");
             if (step.OptionsFrom is not null && !DialogActionNames.OptionSources.Contains(step.OptionsFrom)) problems.Add($"{at}: unknown options_from '{step.OptionsFrom}'");
             if (step.Min > step.Max) problems.Add($"{at}: min is above max");
+            if (step.Input == InputKind.Age && (step.Min is null || step.Max is null)) problems.Add($"{at}: an age needs min and max (the ages that make sense)");
+            if (step.YesFromMonths is not null && step.Input != InputKind.YesNo) problems.Add($"{at}: yes_from_months is only for yesno steps");
+            if (step.YesFromMonths <= 0) problems.Add($"{at}: yes_from_months must be a positive number of months");
+            if (step.Strict && step.Input is not (InputKind.YesNo or InputKind.Choice)) problems.Add($"{at}: strict is only for choice and yesno steps");
             var keys = step.Say.Concat(new[] { step.Prompt, step.Retry }.OfType<string>())
                 .Concat(step.Options.SelectMany(o => new[] { o.Text, o.Words }.OfType<string>()));
             foreach (var key in keys)
@@ -243,6 +264,8 @@ public sealed class DialogSet
         public string? Save { get; set; }
         public List<RawBranch>? Branches { get; set; }
         public string? Next { get; set; }
+        public int? YesFromMonths { get; set; }
+        public bool Strict { get; set; }
     }
 
     private sealed class RawOption

@@ -78,6 +78,7 @@ public sealed class DialogRunner(DialogSet dialogs, DialogInputs inputs, DialogA
         {
             state.Vars[step.Save] = answer.Value;
             state.Vars[step.Save + "_label"] = answer.Label;
+            foreach (var (name, value) in answer.More ?? new Dictionary<string, string>()) state.Vars[step.Save + "_" + name] = value;
         }
         await RunActionsAsync(context, step);
         if (context.Stop) return true;

@@ -32,6 +32,9 @@ public sealed class DialogLoadingTests
         { "input without save", "id: d\nsteps:\n  - { id: a, prompt: dialog.left, input: yesno }\n", "an input needs 'save'" },
         { "unknown dialog started", "id: d\nsteps:\n  - { id: a, actions: [\"start-dialog:nothing\"] }\n", "start-dialog names unknown dialog 'nothing'" },
         { "invalid YAML", "id: d\nsteps: [ { id: a\n", "invalid YAML" },
+        { "age without a range", "id: d\nsteps:\n  - { id: a, prompt: dialog.left, input: age, save: x }\n", "an age needs min and max" },
+        { "strict outside choice and yes/no", "id: d\nsteps:\n  - { id: a, prompt: dialog.left, input: text, strict: true, save: x }\n", "strict is only for choice and yesno steps" },
+        { "duration rule outside yes/no", "id: d\nsteps:\n  - { id: a, prompt: dialog.left, input: number, yes_from_months: 6, save: x }\n", "yes_from_months is only for yesno steps" },
     };
 
     [Theory]
@@ -69,7 +72,7 @@ public sealed class DialogInputTests
 {
     private static readonly BotContent Content = BotContent.Load(new ContentPaths(Repo.Root));
     private static readonly DialogInputs Inputs = new(Content,
-        new CentreDirectory(CentreDirectory.Load(Repo.PathOf("localization"), new Dictionary<string, CentreContact>())));
+        new CentreDirectory(CentreDirectory.Load(Repo.PathOf("localization"), new Dictionary<string, CentreContact>())), TimeProvider.System);
 
     [Theory]
     [InlineData("35", "tr", 35)]
