@@ -63,6 +63,9 @@ public sealed class ConversationData
 
     public int LastReplyRepeats { get; set; }
 
+    /// <summary>A hash of the person's last message: asking for the same thing again gets the same answer again.</summary>
+    public string? LastInput { get; set; }
+
     /// <summary>The guided dialog in progress, if any: which step waits for an answer, and the answers so far.</summary>
     public DialogRuntime.DialogState? Dialog { get; set; }
 

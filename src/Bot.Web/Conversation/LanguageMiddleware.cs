@@ -25,6 +25,13 @@ public sealed class LanguageMiddleware(BotStateAccessors state, BotContent conte
         var profile = await state.ProfileAsync(turnContext, cancellationToken);
         var input = turnContext.Activity.Text ?? turnContext.Activity.Value?.ToString();
         var language = Decide(profile, input, turnContext.Activity.Locale, out var chosen);
+        if (chosen && turnContext.Activity.Value is not null && input?.StartsWith("lang:", StringComparison.Ordinal) != true)
+        {
+            // A button whose value happens to name a language (an older list's "turkish" courses, the announcements'
+            // "tr") is that button's choice; only the language buttons ("lang:…") and words typed change the language.
+            language = Decide(profile, null, turnContext.Activity.Locale, out _) ?? language;
+            chosen = false;
+        }
         if (chosen && profile.LanguageChosen && profile.Language == language && (await state.ConversationAsync(turnContext, cancellationToken)).Dialog is not null)
         {
             // The language already chosen, asked for again inside a dialog: nothing changes, and the dialog treats it as

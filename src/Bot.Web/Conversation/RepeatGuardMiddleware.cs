@@ -20,15 +20,20 @@ public sealed class RepeatGuardMiddleware(BotStateAccessors state, BotContent co
     {
         if (turnContext.Activity.Type == ActivityTypes.Message)
         {
+            // Asking for the same thing again (the same message, a menu word, a photo again) gets the same answer again:
+            // the person chose to repeat. Only the bot repeating itself at someone saying different things is broken.
+            var conversation = await state.ConversationAsync(turnContext, cancellationToken);
+            var input = turnContext.Activity.Text ?? (turnContext.Activity.Attachments?.Count > 0 ? "\u0001media" : "");
+            var repeated = Hash(input) == conversation.LastInput || IsMenuCommand(input);
+            conversation.LastInput = Hash(input);
             turnContext.OnSendActivities(async (ctx, activities, nextSend) =>
             {
-                var conversation = await state.ConversationAsync(ctx, cancellationToken);
                 foreach (var activity in activities.Where(a => a.Type == ActivityTypes.Message && !string.IsNullOrEmpty(a.Text)))
                 {
                     var hash = Hash(activity.Text);
                     conversation.LastReplyRepeats = conversation.LastReply == hash ? conversation.LastReplyRepeats + 1 : 1;
                     conversation.LastReply = hash;
-                    if (conversation.LastReplyRepeats <= MaxRepeats) continue;
+                    if (conversation.LastReplyRepeats <= MaxRepeats || repeated) continue;
                     var languages = Language.IsInAllLanguages(activity) || !TurnLanguage.IsKnown(ctx) ? Language.All : [TurnLanguage.Get(ctx)];
                     activity.Text = string.Join("\n\n", languages.Select(l => content.Texts.Get(l, TextKeys.RepeatWayOut))) + "\n\n" + activity.Text;
                     conversation.LastReply = Hash(activity.Text);
@@ -38,6 +43,12 @@ public sealed class RepeatGuardMiddleware(BotStateAccessors state, BotContent co
             });
         }
         await next(cancellationToken);
+    }
+
+    private bool IsMenuCommand(string text)
+    {
+        var folded = LanguageDetector.Fold(text);
+        return folded.Length > 0 && Language.All.Any(l => content.Texts.GetList(l, TextKeys.MenuCommands).Any(c => LanguageDetector.Fold(c) == folded));
     }
 
     private static string Hash(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)), 0, 12);

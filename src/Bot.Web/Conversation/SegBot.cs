@@ -180,7 +180,7 @@ public sealed class SegBot(
             await turn.SendActivityAsync(Menu(language), ct);
             return true;
         }
-        if (content.Menu.Options.FirstOrDefault(o => o.Value == input) is { } pressed && !await dialogs.AcceptsAsync(turn, input, language, conversation, ct))
+        if (content.Menu.Options.FirstOrDefault(o => o.Value == input) is { } pressed)
         {
             // A main-menu button pressed while a dialog waits (Telegram keeps older keyboards pressable): the person
             // chose something else — the dialog is left and the choice done.

@@ -19,7 +19,7 @@ public sealed class ConversationFaultTests : ChannelFaultHost
 {
 
     [Fact]
-    public async Task Telegram_5xx_429_and_dropped_answers_mid_conversation_lose_no_reply_and_send_none_twice()
+    public async Task Telegram_5xx_429_and_dropped_answers_mid_conversation_lose_no_reply_and_repeat_only_the_uncertain_ones()
     {
         var expected = await TelegramControlAsync(4000);
         FailTelegram(500, """{"ok":false,"error_code":500,"description":"Internal Server Error"}""");
@@ -34,7 +34,14 @@ public sealed class ConversationFaultTests : ChannelFaultHost
 
         Assert.True(await Webhooks.WaitAsync(AllHandledAsync), "turns still running after 30 s");
         Assert.Empty(Telegram.Failures["sendMessage"]); // every fault was met by some reply
-        Assert.All(users, chat => Assert.Equal(expected, Telegram.TextsTo(chat)));
+        // No reply lost. A reply whose answer never came back may have arrived or not: for a reply one more send is
+        // better than silence, so exactly those two (the two dropped answers) arrive twice, nothing else.
+        Assert.All(users, chat =>
+        {
+            var got = Telegram.TextsTo(chat);
+            Assert.Equal(expected, got.Where((t, i) => i == 0 || got[i - 1] != t).ToList());
+        });
+        Assert.Equal(2, users.Sum(chat => Telegram.TextsTo(chat).Count - expected.Count));
     }
 
     [Fact]

@@ -76,10 +76,7 @@ public sealed class WhatsAppAdapter(
                 responses.Add(await SendTemplateAsync(userId, contact, activity, language, beforeAttempt, cancellationToken));
                 continue;
             }
-            var hint = Language.IsInAllLanguages(activity)
-                ? string.Join(" / ", Language.All.Select(l => content.Texts.Get(l, TextKeys.ChoiceHint)))
-                : content.Texts.Get(language, TextKeys.ChoiceHint);
-            var text = WhatsAppMapping.Render(activity, hint);
+            var text = WhatsAppMapping.Render(activity, WhatsAppMapping.Hint(activity, language, content.Texts));
             string? last = null;
             foreach (var part in WhatsAppMapping.Split(text))
             {

@@ -73,6 +73,16 @@ public static class WhatsAppMapping
         return sb.ToString();
     }
 
+    /// <summary>The hint above a numbered list: in the message's language, or in every language for a message written in all of them.</summary>
+    public static string Hint(IActivity activity, string language, Localization.TextCatalog texts) =>
+        Localization.Language.IsInAllLanguages(activity)
+            ? AllHints(texts)
+            : texts.Get(language, Localization.TextKeys.ChoiceHint);
+
+    /// <summary>The hint in every language, as one line.</summary>
+    public static string AllHints(Localization.TextCatalog texts) =>
+        string.Join(" / ", Localization.Language.All.Select(l => texts.Get(l, Localization.TextKeys.ChoiceHint)));
+
     /// <summary>The suggested actions of a message, in order, as (title, value) choices.</summary>
     public static List<NumberedChoice> Choices(IMessageActivity activity) =>
         activity.SuggestedActions?.Actions?

@@ -416,8 +416,9 @@ public sealed class FuzzChecks(BotContent content, DialogInputs inputs, CentreDi
         if (turn.Replies.Any(IsMenu)) return null;
         // First contact (the bot has not had a turn with this person yet): the welcome (privacy notice and consent) or
         // the language question comes first, by design.
-        var firstContact = (turn.Before.Conversation?.Turns ?? 0) == 0;
-        var welcome = All("welcome.notice").Concat(All(TextKeys.LanguageAsk)).Select(w => w.Split('\n')[0].Trim()).ToList();
+        var firstContact = (turn.Before.Conversation?.Turns ?? 0) == 0 || turn.Before.Profile is not { Greeted: true };
+        // The first line of each, up to its first placeholder ({address_kept} differs per channel).
+        var welcome = All("welcome.notice").Concat(All(TextKeys.LanguageAsk)).Select(w => w.Split('\n')[0].Split('{')[0].Trim()).ToList();
         if (firstContact && turn.Replies.Any(r => welcome.Any(w => r.Text.Contains(w, StringComparison.Ordinal)))) return null;
         var got = turn.Replies.Count == 0 ? "no reply" : string.Join(" / ", turn.Replies.Select(r => "\"" + Short(r.Text, 100) + "\""));
         return new("menu", $"menu:{turn.Before.DialogAt.Split('/')[0]}:" + (turn.Replies.Count == 0 ? "silence" : Short(turn.Replies[0].Text, 40)),
@@ -430,7 +431,10 @@ public sealed class FuzzChecks(BotContent content, DialogInputs inputs, CentreDi
     private string? Asked(FuzzTurn turn)
     {
         if (turn.Resolved.StartsWith("lang:", StringComparison.OrdinalIgnoreCase) && Language.IsSupported(turn.Resolved[5..])) return turn.Resolved[5..];
-        if (!turn.Action.Press && turn.Action.Media is null && content.Languages.RequestedLanguage(turn.Action.Text) is { } word
+        // A language word the waiting step takes as its answer ("Türkçe" for Turkish courses, "arapca" for the
+        // announcements' language) is that answer, not a request to change the bot's language (issue #17).
+        var answersTheStep = turn.Before.Conversation?.Dialog is { } waiting && !(waiting is { Id: "welcome", Step: "language" }) && Answers(turn) is not null;
+        if (!turn.Action.Press && turn.Action.Media is null && !answersTheStep && content.Languages.RequestedLanguage(turn.Action.Text) is { } word
             && WhatsAppMapping.ParseNumber(turn.Action.Text) is null) return word;
         if (turn.Before.Conversation?.Dialog is { Id: "welcome", Step: "language" } && Answers(turn) is { } answer)
         {

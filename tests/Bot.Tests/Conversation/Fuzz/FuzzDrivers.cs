@@ -130,8 +130,8 @@ public sealed class InProcessDriver(IServiceProvider services) : IFuzzDriver
             var language = Language.IsSupported(activity.Locale) ? activity.Locale! : (await State.ProfileAsync(turn, ct)).Language ?? Language.Turkish;
             var conversation = await State.ConversationAsync(turn, ct);
             conversation.Choices = WhatsAppMapping.Choices(activity);
-            var text = WhatsAppMapping.Render(activity, content.Texts.Get(language, TextKeys.ChoiceHint));
-            var hints = Language.All.Select(l => content.Texts.Get(l, TextKeys.ChoiceHint)).ToList();
+            var text = WhatsAppMapping.Render(activity, WhatsAppMapping.Hint(activity, language, content.Texts));
+            var hints = Language.All.Select(l => content.Texts.Get(l, TextKeys.ChoiceHint)).Append(WhatsAppMapping.AllHints(content.Texts)).ToList();
             foreach (var part in WhatsAppMapping.Split(text)) seen.Add(SeenMessage.FromWhatsApp(part, hints));
         }
 
@@ -226,7 +226,7 @@ public sealed class RealChannelDriver : IFuzzDriver, IAsyncDisposable
         if (response.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"The WhatsApp webhook answered {(int)response.StatusCode}.");
         await WaitForTurnAsync(WhatsAppAdapter.ChannelId, sid);
         var content = Host.Services.GetRequiredService<BotContent>();
-        var hints = Language.All.Select(l => content.Texts.Get(l, TextKeys.ChoiceHint)).ToList();
+        var hints = Language.All.Select(l => content.Texts.Get(l, TextKeys.ChoiceHint)).Append(WhatsAppMapping.AllHints(content.Texts)).ToList();
         return _twilio.Delivered(phone).Skip(before).Select(m => SeenMessage.FromWhatsApp(m.Fields.GetValueOrDefault("Body") ?? "", hints)).ToList();
     }
 

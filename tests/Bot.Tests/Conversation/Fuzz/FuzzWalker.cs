@@ -65,13 +65,14 @@ public sealed class FuzzPools
     };
 
     /// <summary>Ages in every form the age step should read (digits, Arabic-Indic digits, words).</summary>
-    public static readonly string[] Ages = ["35", "18", "42", "67", "٢٥", "otuz beş", "yirmi", "خمسة وثلاثين", "عشرين"];
+    public static readonly string[] Ages = ["35", "18", "42", "67", "٢٥", "otuz beş", "yirmi", "خمسة وثلاثين", "عشرين", "12.03.1990", "1985", "٢٠/٥/١٩٨٨", "35 yaşındayım", "عمري ٤٠"];
 
     public static readonly Dictionary<InputKind, string[]> Wrong = new()
     {
         [InputKind.YesNo] = ["belki", "ربما", "emin değilim", "?", "bilmem ki"],
         [InputKind.Choice] = ["99", "başka bir şey", "لا شيء من هذا", "x", "hepsi değil"],
         [InputKind.Number] = ["çok yaşlıyım", "150", "5", "-3", "yaş", "عمري كبير"],
+        [InputKind.Age] = ["çok yaşlıyım", "150", "5", "-3", "yaş", "عمري كبير", "01.01.2030", "1800", "12 Mart"],
         [InputKind.Centre] = ["Paris", "بغداد", "köyde", "xyz", "Berlin'deyim"],
         [InputKind.Text] = [new string('a', 2100), "ok"],
         [InputKind.None] = ["asdf", "...", "hmm", "qwerty"],
@@ -202,7 +203,7 @@ public sealed class FuzzWalker
                 return new UserAction("valid", words.Count > 0 && _rng.NextDouble() < 0.5 ? Pick(words) : texts.Get(lang, option.Text));
             case InputKind.Choice:
                 return new UserAction("valid", "1");
-            case InputKind.Number:
+            case InputKind.Number or InputKind.Age:
                 return new UserAction("valid", Pick(FuzzPools.Ages));
             case InputKind.Text:
                 return new UserAction("valid", Pick(FuzzPools.Sentences[lang]));
