@@ -127,8 +127,11 @@ public sealed class SegBot(
             await SayAsync(turn, Joined(languages, TextKeys.AnnouncementsStopped, TextKeys.AnnouncementsStoppedResumeHint), ct);
             return;
         }
+        var stopped = (await users.ContactAsync(userId, ct))?.AnnouncementsStoppedAt is not null;
+        if (stopped) await users.SetAnnouncementsStoppedAsync(userId, false, ct);
         if ((await subscriptions.OfAsync(userId, ct)).Count == 0)
         {
+            // Nothing to resume: the subscription itself (what the person wants when they write START / "abone ol").
             if (!TurnLanguage.IsKnown(turn))
             {
                 await turn.SendActivityAsync(LanguageMiddleware.AskActivity(content.Texts), ct);
@@ -138,8 +141,6 @@ public sealed class SegBot(
             await dialogs.BeginAsync(turn, SubscribeDialog, language, profile, conversation, ct);
             return;
         }
-        var stopped = (await users.ContactAsync(userId, ct))?.AnnouncementsStoppedAt is not null;
-        if (stopped) await users.SetAnnouncementsStoppedAsync(userId, false, ct);
         await SayAsync(turn, Joined(languages, stopped ? TextKeys.AnnouncementsResumed : TextKeys.AnnouncementsAlreadyOn), ct);
     }
 

@@ -211,7 +211,8 @@ public sealed class WhatsAppWebhookTests : WhatsAppTestHost
 
         var resume = language == "ar" ? "ابدأ" : "BAŞLA";
         var resumed = await SayAsync(phone, resume);
-        Assert.Contains(language == "ar" ? "تم تفعيل الإعلانات" : "duyurular yeniden açıldı", resumed[0].Body!, StringComparison.Ordinal);
+        // Nothing was subscribed: no "announcements re-enabled" — the subscription starts (its consent question).
+        Assert.Contains(language == "ar" ? "لكي نرسل لك الإعلانات" : "Duyuru gönderebilmemiz için", resumed[0].Body!, StringComparison.Ordinal);
         contact = await Host.Services.GetRequiredService<Bot.Web.Privacy.UserDirectory>().ContactAsync(await UserIdAsync(phone));
         Assert.Null(contact!.AnnouncementsStoppedAt);
     }
