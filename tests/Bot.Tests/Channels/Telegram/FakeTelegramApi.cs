@@ -26,6 +26,21 @@ public sealed class FakeTelegramApi : IAsyncDisposable
     /// <summary>How long a method takes to answer (a slow API makes a long turn).</summary>
     public ConcurrentDictionary<string, TimeSpan> Delays { get; } = new();
 
+    /// <summary>
+    /// When set, the connection of every n-th sendMessage is dropped after the request was read and before it is
+    /// processed: nothing is delivered, and the app cannot know whether it was (the same message sent again right
+    /// after a drop is not dropped twice, so that a test is deterministic).
+    /// </summary>
+    public int? DropEvery { get; set; }
+
+    private string? _lastDropped;
+
+    /// <summary>sendMessage calls whose connection was dropped after delivery (<see cref="DropEvery"/>).</summary>
+    public int Dropped => _dropped;
+
+    private int _sendCalls;
+    private int _dropped;
+
     /// <summary>Telegram's flood control: sendMessage beyond it is answered 429 (retry_after 1).</summary>
     public Bot.Tests.Infrastructure.ProviderLimit? Limit { get; set; }
 
@@ -82,6 +97,13 @@ public sealed class FakeTelegramApi : IAsyncDisposable
             if (failure.Status != 0) return Results.Content(failure.Body, "application/json", statusCode: failure.Status);
             // Status 0: Telegram sent the message but the answer never arrives (the connection drops).
             Accept(method, body);
+            request.HttpContext.Abort();
+            return Results.Empty;
+        }
+        if (method == "sendMessage" && DropEvery is { } every && Interlocked.Increment(ref _sendCalls) % every == 0
+            && body.GetRawText() is var raw && Interlocked.Exchange(ref _lastDropped, raw) != raw)
+        {
+            Interlocked.Increment(ref _dropped);
             request.HttpContext.Abort();
             return Results.Empty;
         }
