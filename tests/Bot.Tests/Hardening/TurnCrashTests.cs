@@ -84,6 +84,53 @@ public sealed class TurnCrashTests : IAsyncLifetime
         Assert.All(rows, r => Assert.Null(r.Payload));
     }
 
+    /// <summary>
+    /// A burst from 100 Telegram users (two messages each), SIGKILL in the middle of it — some turns done, some cut
+    /// between their replies, some not started — then a restart: every user has their complete replies, and a reply
+    /// arrived twice only where its send was in flight at the kill (at most one per user).
+    /// </summary>
+    [Fact]
+    public async Task A_burst_from_100_users_killed_midway_ends_with_every_user_having_every_reply()
+    {
+        _telegram.Delays["sendMessage"] = TimeSpan.FromMilliseconds(40); // turns take a while: many are in flight at the kill
+        List<string> expected;
+        const long control = 4700;
+        long[] chats = Enumerable.Range(0, 100).Select(i => 4800L + i).ToArray();
+        await using (var first = await AppProcess.StartAsync(Settings(), Repo.Root))
+        {
+            using var client = new HttpClient { BaseAddress = first.BaseAddress };
+            Assert.Equal(HttpStatusCode.OK, await Webhooks.PostTelegramAsync(client, Webhooks.TelegramText(++_update, control, "/start")));
+            Assert.Equal(HttpStatusCode.OK, await Webhooks.PostTelegramAsync(client, Webhooks.TelegramText(++_update, control, Question)));
+            Assert.True(await Webhooks.WaitAsync(async () => (await Webhooks.InboxAsync(_data.Path)).All(u => u.Status == InboundStatus.Handled)));
+            await Task.Delay(300);
+            expected = [.. _telegram.TextsTo(control)];
+            Assert.True(expected.Count >= 3);
+
+            // The burst: both messages of every user accepted, then the kill once about a third of the replies are out.
+            var posts = chats.SelectMany(chat => new[] { (chat, "/start"), (chat, Question) }).ToList();
+            foreach (var (chat, text) in posts) Assert.Equal(HttpStatusCode.OK, await Webhooks.PostTelegramAsync(client, Webhooks.TelegramText(++_update, chat, text)));
+            var total = chats.Length * expected.Count;
+            Assert.True(await Webhooks.WaitAsync(() => chats.Sum(c => _telegram.TextsTo(c).Count) >= total / 3), "the burst did not get going");
+            await first.KillAsync();
+        }
+        var atKill = chats.Sum(c => _telegram.TextsTo(c).Count);
+        Assert.True(atKill < chats.Length * expected.Count, "every reply was out before the kill: nothing was cut");
+
+        await using var second = await AppProcess.StartAsync(Settings(), Repo.Root);
+        Assert.True(await Webhooks.WaitAsync(() => chats.All(c => Collapse(_telegram.TextsTo(c)).Count >= expected.Count), 90),
+            $"not every user had every reply 90 s after the restart: {chats.Count(c => Collapse(_telegram.TextsTo(c)).Count < expected.Count)} short");
+        Assert.True(await Webhooks.WaitAsync(async () => (await Webhooks.InboxAsync(_data.Path)).All(u => u.Status == InboundStatus.Handled), 30));
+        await Task.Delay(500);
+        foreach (var chat in chats)
+        {
+            var got = _telegram.TextsTo(chat);
+            Assert.Equal(expected, Collapse(got));
+            Assert.True(got.Count <= expected.Count + 1, $"chat {chat}: more than the one reply in flight at the kill came twice: {string.Join(" | ", got)}");
+        }
+    }
+
+    private static List<string> Collapse(IReadOnlyList<string> texts) => Distinct(texts);
+
     /// <summary>The replies without a message repeated right after itself (a send in flight at the kill, sent again).</summary>
     private static List<string> Distinct(IReadOnlyList<string> texts) =>
         texts.Where((t, i) => i == 0 || texts[i - 1] != t).ToList();
