@@ -101,8 +101,8 @@ public static class OutboxBench
     {
         const int perChannel = 1000;
         var random = new Random(20261130);
-        Console.WriteLine("| round | killed after (Telegram / WhatsApp received) | Telegram lost | Telegram twice | Telegram ambiguous | WhatsApp lost | WhatsApp twice |");
-        Console.WriteLine("|---|---|---|---|---|---|---|");
+        Console.WriteLine("| round | killed after (Telegram / WhatsApp received) | Telegram not received | of which reported uncertain | Telegram silently lost | Telegram rows unsettled | Telegram twice | WhatsApp lost | WhatsApp twice |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
         for (var round = 1; round <= rounds; round++)
         {
             await using var world = await World.StartAsync();

@@ -51,9 +51,13 @@ public static class Report
     {
         var telegram = world.Telegram.Received.ToList();
         var whatsApp = world.Twilio.Delivered().Select(m => m.Fields["To"]).ToList();
-        Console.WriteLine($"| {round} | {killed.Telegram} / {killed.WhatsApp} | {perChannel - telegram.Distinct().Count()} | {telegram.Count - telegram.Distinct().Count()}"
-            + $" | {counts.GetValueOrDefault((TelegramAdapter.ChannelId, OutboxStatus.Ambiguous))} | {perChannel - whatsApp.Distinct().Count()}"
-            + $" | {whatsApp.Count - whatsApp.Distinct().Count()} |");
+        var notReceived = perChannel - telegram.Distinct().Count();
+        var uncertain = counts.GetValueOrDefault((TelegramAdapter.ChannelId, OutboxStatus.Ambiguous));
+        var settled = counts.Where(c => c.Key.Channel == TelegramAdapter.ChannelId && c.Key.Status is OutboxStatus.Sent or OutboxStatus.Delivered or OutboxStatus.Read or OutboxStatus.Ambiguous).Sum(c => c.Value);
+        // Silently lost: a recipient who got nothing while no uncertain row accounts for it (a row is "sent" only when
+        // Telegram answered OK, so every row not received must be among the uncertain ones, reported to staff).
+        Console.WriteLine($"| {round} | {killed.Telegram} / {killed.WhatsApp} | {notReceived} | {uncertain} | {Math.Max(0, notReceived - uncertain)} | {perChannel - settled}"
+            + $" | {telegram.Count - telegram.Distinct().Count()} | {perChannel - whatsApp.Distinct().Count()} | {whatsApp.Count - whatsApp.Distinct().Count()} |");
     }
 
     private static double TelegramRate(OutboxBench.World world)
