@@ -151,3 +151,27 @@ public sealed class WhatsAppOutboxChannel(WhatsAppAdapter adapter, WhatsAppSende
         _ => new SendOutcome.Unknown("no-answer"),
     };
 }
+
+/// <summary>
+/// The web chat: it cannot be reached while the page is closed, so a message the bot starts itself (an announcement)
+/// waits in the person's web-chat mailbox (encrypted) and is shown the next time the chat is opened — the way staff
+/// answers reach the web chat. A row left in "sending" by a crash cannot be checked afterwards: reported as uncertain.
+/// </summary>
+public sealed class WebChatOutboxChannel(Feedback.WebChatMailbox mailbox) : IOutboxChannel
+{
+    public string Channel => Channels.WebChat.WebChatAdapter.ChannelId;
+
+    public bool CanResolve => false;
+
+    public async Task<SendOutcome> SendAsync(OutboxMessage row, Func<CancellationToken, Task> beforeAttempt, CancellationToken ct)
+    {
+        await beforeAttempt(ct);
+        var message = (Activity)MessageFactory.Text(row.Text);
+        message.Locale = row.Language;
+        await mailbox.PutAsync(row.UserId, [message], ct);
+        return new SendOutcome.Sent(null);
+    }
+
+    public Task<SendOutcome> ResolveAsync(OutboxMessage row, CancellationToken ct) =>
+        Task.FromResult<SendOutcome>(new SendOutcome.Unknown("interrupted"));
+}

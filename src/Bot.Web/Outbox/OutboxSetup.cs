@@ -15,6 +15,7 @@ public static class OutboxSetup
         services.AddSingleton<OutboxStore>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
+        services.AddSingleton<IOutboxChannel, WebChatOutboxChannel>(); // always on: shown when the chat is next opened
         if ((configuration.GetSection(TelegramOptions.Section).Get<TelegramOptions>() ?? new()).Enabled)
         {
             services.AddSingleton<IOutboxChannel, TelegramOutboxChannel>();

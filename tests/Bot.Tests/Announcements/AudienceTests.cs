@@ -51,10 +51,11 @@ public sealed class AudienceTests : OutboxTestHost
         var course = await RestrictedCourseAsync();
         var preview = (await Service<AnnouncementService>().PreviewAsync(Admin, new AnnouncementInput { CourseId = course.Id, EligibleOnly = true }, default)).Value!;
 
-        // plain-tr, plain-ar, fits, twice (once, in the language of its first subscription)
-        Assert.Equal(4, preview.Recipients);
-        Assert.Equal([new AudienceGroup("ar", "telegram", 1), new AudienceGroup("tr", "telegram", 3)], preview.Groups);
-        Assert.Equal((1, 1, 1, 2, 3), (preview.Excluded.Stopped, preview.Excluded.Unreachable, preview.Excluded.NoChannel, preview.Excluded.NotEligible,
+        // plain-tr, plain-ar, fits, twice (once, in the language of its first subscription), and web (eligibility not
+        // known, so included; reached through the web chat's mailbox, shown when the chat is next opened)
+        Assert.Equal(5, preview.Recipients);
+        Assert.Equal([new AudienceGroup("ar", "telegram", 1), new AudienceGroup("tr", "telegram", 3), new AudienceGroup("tr", "webchat", 1)], preview.Groups);
+        Assert.Equal((1, 1, 0, 2, 4), (preview.Excluded.Stopped, preview.Excluded.Unreachable, preview.Excluded.NoChannel, preview.Excluded.NotEligible,
             preview.Excluded.EligibilityUnknown));
         Assert.Equal(["tr", "ar"], preview.Messages.Select(m => m.Language));
         Assert.Contains("Dikiş ve nakış kursu", preview.Messages[0].Text, StringComparison.Ordinal);
@@ -72,14 +73,14 @@ public sealed class AudienceTests : OutboxTestHost
         var course = await RestrictedCourseAsync();
         var service = Service<AnnouncementService>();
         var all = (await service.PreviewAsync(Admin, new AnnouncementInput { CourseId = course.Id }, default)).Value!;
-        Assert.Equal((6, 2), (all.Recipients, all.Excluded.NotEligible));
+        Assert.Equal((7, 2), (all.Recipients, all.Excluded.NotEligible)); // the web-chat subscriber included
         var arabicOnly = (await service.PreviewAsync(Admin, new AnnouncementInput { CourseId = course.Id, Languages = ["ar"] }, default)).Value!;
         Assert.Equal(1, arabicOnly.Recipients);
         var wider = (await service.PreviewAsync(Admin, new AnnouncementInput
         {
             CourseId = course.Id, Centres = ["gaziantep", "kilis"], Topics = [Topics.Vocational, Topics.Turkish],
         }, default)).Value!;
-        Assert.Equal(8, wider.Recipients); // + other-topic and other-centre
+        Assert.Equal(9, wider.Recipients); // + other-topic and other-centre
     }
 
     [Fact]
@@ -89,11 +90,11 @@ public sealed class AudienceTests : OutboxTestHost
         var announcement = await AnnounceAsync(await RestrictedCourseAsync(), a => a.EligibleOnly = true);
         var rows = await WaitForRowsAsync(announcement.Id, Settled);
 
-        Assert.Equal([_users["plain-tr"], _users["plain-ar"], _users["fits"], _users["twice"]], rows.Select(r => r.UserId));
+        Assert.Equal([_users["plain-tr"], _users["plain-ar"], _users["web"], _users["fits"], _users["twice"]], rows.Select(r => r.UserId));
         Assert.All(rows, r => Assert.Equal(OutboxStatus.Sent, r.Status));
         Assert.Equal([8001L, 8002L, 8008L, 8010L], Telegram.Received.Order().ToList());
         Assert.Empty(Twilio.Messages);
         Assert.Equal("tr", rows.Single(r => r.UserId == _users["twice"]).Language);
-        Assert.Equal(4, (await Service<AnnouncementService>().GetAsync(Admin, announcement.Id, default))!.Announcement.Recipients);
+        Assert.Equal(5, (await Service<AnnouncementService>().GetAsync(Admin, announcement.Id, default))!.Announcement.Recipients);
     }
 }

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Net;
 using Bot.Tests.Channels.WhatsApp;
 using Bot.Web.Announcements;
@@ -145,5 +146,24 @@ public sealed class OutboxLifecycleTests : OutboxTestHost
         request.Headers.Add("X-Twilio-Signature", TwilioSigner.Sign("test-auth-token-0123456789", "https://bot.example.org/api/whatsapp/status", form));
         using var response = await Host.Client.SendAsync(request);
         return response.StatusCode;
+    }
+
+    /// <summary>
+    /// Announcements cannot be pushed to a closed web page: a web-chat subscriber's announcement waits in their mailbox
+    /// and is shown the next time the chat is opened (so "we will let you know" is kept on every channel).
+    /// </summary>
+    [Fact]
+    public async Task A_web_chat_subscriber_finds_the_announcement_when_the_chat_is_next_opened()
+    {
+        var userId = await Host.SubscriberAsync("webchat", "web-reader", "gaziantep", Bot.Web.Announcements.Topics.Vocational, "tr");
+        var course = await CourseAsync();
+        var announcement = await AnnounceAsync(course);
+        var rows = await WaitForRowsAsync(announcement.Id, Settled);
+        var row = Assert.Single(rows, r => r.UserId == userId);
+        Assert.Equal(OutboxStatus.Sent, row.Status);
+
+        var opened = await Host.Client.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/webchat/messages?userId=web-reader");
+        var text = opened.GetProperty("replies")[0].GetProperty("text").GetString();
+        Assert.Contains(course.Title(Bot.Web.Localization.Language.Turkish), text, StringComparison.Ordinal);
     }
 }
