@@ -104,6 +104,10 @@ public sealed class CourseCatalog(
     public async Task<IReadOnlyList<string>> ListAsync(string language, string? centreId, CancellationToken ct) =>
         (await OpenAsync(centreId, ct)).Take(MaxListed).Select(c => texts.Line(c, language)).ToList();
 
+    /// <summary>For the knowledge base's {open_course_stipends}: the stipend of each open course at the centre (none: empty).</summary>
+    public async Task<IReadOnlyList<string>> StipendsAsync(string language, string? centreId, CancellationToken ct) =>
+        (await OpenAsync(centreId, ct)).Take(MaxListed).Select(c => texts.StipendLine(c, language)).ToList();
+
     /// <summary>
     /// For the eligibility dialog: the open courses at the centre and those of them that admit someone of this status
     /// and age (one-gender courses included, with that rule in their card).

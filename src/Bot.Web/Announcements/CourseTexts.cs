@@ -62,6 +62,11 @@ public sealed class CourseTexts(BotContent content, CentreDirectory centres)
         ("how_to_apply", course.HowToApply(language)),
     ];
 
+    /// <summary>One line for the stipend answer: the course, its stipend (amount, when it is paid) and its deadline.</summary>
+    public string StipendLine(Course course, string language) =>
+        Texts.Get(language, "course.stipend_line", ("title", course.Title(language)), ("stipend", Stipend(course, language)),
+            ("deadline", course.ApplicationDeadline.ToString(DateFormat, CultureInfo.InvariantCulture)));
+
     private string Stipend(Course course, string language)
     {
         if (!course.HasStipend) return Texts.Get(language, "course.stipend_none");

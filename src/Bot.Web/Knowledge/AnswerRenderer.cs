@@ -25,6 +25,14 @@ public sealed class AnswerRenderer(BotContent content, KnowledgeService knowledg
         {
             text = text.Replace("{upcoming_courses}", await UpcomingCoursesAsync(language, centre, ct), StringComparison.Ordinal);
         }
+        if (text.Contains(OpenCourseStipends, StringComparison.Ordinal))
+        {
+            // The stipends staff entered for the centre's open courses; nothing (and no empty line) when none is open.
+            var stipends = await courses.StipendsAsync(language, centre?.Id, ct);
+            text = stipends.Count == 0
+                ? System.Text.RegularExpressions.Regex.Replace(text, @"^[ \t]*\{open_course_stipends\}[ \t]*(\r?\n)?", "", System.Text.RegularExpressions.RegexOptions.Multiline)
+                : text.Replace(OpenCourseStipends, content.Texts.Get(language, TextKeys.CoursesStipends) + "\n" + string.Join('\n', stipends.Select(l => "• " + l)), StringComparison.Ordinal);
+        }
         var reply = MessageFactory.Text(text.Trim());
         reply.SuggestedActions = new SuggestedActions
         {
@@ -53,6 +61,13 @@ public sealed class AnswerRenderer(BotContent content, KnowledgeService knowledg
         return reply;
     }
 
+    /// <summary>The placeholder of the stipends of the centre's open courses (the stipend answer).</summary>
+    public const string OpenCourseStipends = "{open_course_stipends}";
+
+    /// <summary>
+    /// {centre_contact}: one clear line in every case — the known centre with its address, phone and hours; a known
+    /// centre whose details are not configured (its name and the 168 line); or, with no centre known, how to get them.
+    /// </summary>
     public string CentreContact(string language, Centre? centre)
     {
         var texts = content.Texts;
@@ -62,11 +77,11 @@ public sealed class AnswerRenderer(BotContent content, KnowledgeService knowledg
         {
             return texts.Get(language, TextKeys.CentreNotConfigured, ("name", centre.Name(language)));
         }
-        var lines = new List<string> { centre.Name(language) };
-        if (c.Address.Length > 0) lines.Add(texts.Get(language, TextKeys.CentreAddress, ("address", c.Address)));
-        if (c.Phone.Length > 0) lines.Add(texts.Get(language, TextKeys.CentrePhone, ("phone", c.Phone)));
-        if (c.Hours.Length > 0) lines.Add(texts.Get(language, TextKeys.CentreHours, ("hours", c.Hours)));
-        return string.Join('\n', lines);
+        var parts = new List<string>();
+        if (c.Address.Length > 0) parts.Add(texts.Get(language, TextKeys.CentreAddress, ("address", c.Address)));
+        if (c.Phone.Length > 0) parts.Add(texts.Get(language, TextKeys.CentrePhone, ("phone", c.Phone)));
+        if (c.Hours.Length > 0) parts.Add(texts.Get(language, TextKeys.CentreHours, ("hours", c.Hours)));
+        return "📍 " + centre.Name(language) + " — " + string.Join(" · ", parts);
     }
 
     private async Task<string> UpcomingCoursesAsync(string language, Centre? centre, CancellationToken ct)
@@ -82,4 +97,7 @@ public sealed class AnswerRenderer(BotContent content, KnowledgeService knowledg
 public interface IUpcomingCourses
 {
     Task<IReadOnlyList<string>> ListAsync(string language, string? centreId, CancellationToken ct);
+
+    /// <summary>The stipend of each course open at the centre (amount, when it is paid), one line each.</summary>
+    Task<IReadOnlyList<string>> StipendsAsync(string language, string? centreId, CancellationToken ct);
 }

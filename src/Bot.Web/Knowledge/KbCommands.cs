@@ -26,11 +26,55 @@ public static class KbCommands
             problems.Add(new ContentProblem("localization/synonyms.*.yaml", e.Message));
         }
         problems.AddRange(DialogProblems(paths, knowledge).Select(p => new ContentProblem("dialogs", p)));
+        problems.AddRange(AnswerShapeProblems(knowledge));
         foreach (var problem in problems) stderr.WriteLine(problem.ToString());
+        // Answers are read on a phone: the length of each language's answers, and a warning above the aim's ceiling.
+        foreach (var language in Language.All)
+        {
+            var lengths = knowledge.Entries.Select(e => (e.Id, Length: e.Text(language).Answer.Trim().Length)).OrderBy(x => x.Length).ToList();
+            if (lengths.Count == 0) continue;
+            stdout.WriteLine($"kb lint: {language} answers: median {lengths[lengths.Count / 2].Length} characters, longest {lengths[^1].Length} ({lengths[^1].Id})");
+            foreach (var (id, length) in lengths.Where(l => l.Length > WarnAnswerLength))
+            {
+                stderr.WriteLine($"warning: localization/knowledge/{id}.yaml: the {language} answer is {length} characters, over {WarnAnswerLength} (about one phone screen)");
+            }
+        }
         stdout.WriteLine(problems.Count == 0
             ? $"kb lint: {knowledge.Entries.Count} entries, no problems."
             : $"kb lint: {problems.Count} problem(s) in {knowledge.Entries.Count} entries.");
         return problems.Count == 0 ? 0 : 1;
+    }
+
+    /// <summary>An answer longer than this is reported (a warning): about one phone screen; the aim is around 450.</summary>
+    public const int WarnAnswerLength = 700;
+
+    /// <summary>
+    /// An answer must start with the answer: its first line is not a placeholder (the centre's contact, a list) and not
+    /// a sentence other entries start with too; and the centre's contact is not announced by a line of its own ending
+    /// in ":" (with no centre known it would read "your centre's contact:" + "write your city for your centre's contact").
+    /// </summary>
+    public static IEnumerable<ContentProblem> AnswerShapeProblems(KnowledgeBase knowledge)
+    {
+        foreach (var language in Language.All)
+        {
+            var firstLines = knowledge.Entries.Select(e => (e.Id, Lines: e.Text(language).Answer.Trim().Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList()))
+                .Where(x => x.Lines.Count > 0).ToList();
+            foreach (var (id, lines) in firstLines)
+            {
+                var file = $"localization/knowledge/{id}.yaml";
+                if (lines[0].StartsWith('{')) yield return new ContentProblem(file, $"the {language} answer starts with a placeholder ({lines[0]}): put the answer first");
+                var contact = lines.FindIndex(l => l.Contains("{centre_contact}", StringComparison.Ordinal));
+                if (contact > 0 && lines[contact].Trim() == "{centre_contact}" && lines[contact - 1].EndsWith(':'))
+                {
+                    yield return new ContentProblem(file, $"the {language} answer announces the centre's contact with \"{lines[contact - 1]}\": {{centre_contact}} is a whole line by itself");
+                }
+            }
+            foreach (var shared in firstLines.GroupBy(x => x.Lines[0], StringComparer.Ordinal).Where(g => g.Count() > 1 && !g.Key.StartsWith('{')))
+            {
+                yield return new ContentProblem($"localization/knowledge/{shared.First().Id}.yaml",
+                    $"the {language} answers of {string.Join(", ", shared.Select(x => x.Id))} start with the same line \"{shared.Key}\": start each with its own answer");
+            }
+        }
     }
 
     /// <summary>The dialogs' problems (see <see cref="DialogRuntime.DialogSet.Check"/>) and knowledge entries they show that do not exist.</summary>

@@ -23,6 +23,7 @@ public static class TextKeys
     public const string AnnouncementsAlreadyOn = "announcements.already_on";
     public const string HandoverWaiting = "handover.waiting";
     public const string RepeatWayOut = "repeat.way_out";
+    public const string CoursesStipends = "courses.stipends";
     public const string MediaUnsupported = "media.unsupported";
     public const string StaffAnswerIntro = "staff_answer.intro";
     public const string ChoiceHint = "choice.hint";
