@@ -76,7 +76,7 @@ public sealed class RateLimitTests
             var body = System.Text.Json.JsonSerializer.Serialize(new
             {
                 update_id = update,
-                message = new { message_id = update, date = 1764000000, chat = new { id = chat, type = "private" }, from = new { id = chat, is_bot = false, first_name = "A" }, text },
+                message = new { message_id = update, date = Webhooks.Now, chat = new { id = chat, type = "private" }, from = new { id = chat, is_bot = false, first_name = "A" }, text },
             });
             using var request = new HttpRequestMessage(HttpMethod.Post, "/api/telegram") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
             request.Headers.Add("X-Telegram-Bot-Api-Secret-Token", "s");

@@ -38,10 +38,19 @@ public sealed class TelegramAdapter(
     Task IInboundProcessor.ProcessAsync(string payload, CancellationToken ct) =>
         ProcessAsync(JsonSerializer.Deserialize<Update>(payload, JsonBotAPI.Options)!, ct);
 
-    /// <summary>Hands an update to the inbox (false: already received); its turn runs there.</summary>
+    /// <summary>
+    /// Hands an update to the inbox (false: already received); its turn runs there. An update older than
+    /// <see cref="TelegramOptions.MaxUpdateAgeHours"/> is accepted and ignored (true, nothing stored).
+    /// </summary>
     public async Task<bool> AcceptAsync(ChannelInbox inbox, Update update, string payload, CancellationToken ct)
     {
         if (TelegramMapping.ToInbound(update) is not { } inbound) return true;
+        if (TelegramMapping.DateOf(update) is { } date && Clock.GetUtcNow() - date > TimeSpan.FromHours(options.Value.MaxUpdateAgeHours))
+        {
+            logger.LogInformation("Telegram update {UpdateId} is older than {Hours} h (sent {Date:u}): accepted and ignored",
+                update.Id, options.Value.MaxUpdateAgeHours, date);
+            return true;
+        }
         var sender = await users.IdOfAsync(ChannelId, inbound.ChatId.ToString(CultureInfo.InvariantCulture), ct);
         return await inbox.AcceptAsync(ChannelId, update.Id.ToString(CultureInfo.InvariantCulture), sender, payload, ct);
     }

@@ -44,20 +44,13 @@ public static class WebChatApi
 
     internal static async Task<(WebChatInbound?, IResult?)> ParseAsync(HttpRequest request, int maxTextLength, CancellationToken ct)
     {
-        if (request.ContentLength > MaxBodyBytes) return (null, TooLarge());
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
-        {
-            buffer.Write(chunk, 0, read);
-            if (buffer.Length > MaxBodyBytes) return (null, TooLarge());
-        }
+        var (body, refusal) = await Channels.InboundBody.ReadAsync(request, MaxBodyBytes, ct, NotAccepted);
+        if (refusal is not null) return (null, refusal);
 
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(buffer.ToArray(), new JsonDocumentOptions { MaxDepth = 8 });
+            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 8 });
         }
         catch (JsonException)
         {
@@ -102,13 +95,20 @@ public static class WebChatApi
             errors.TryAdd(name, [$"{name} must be a string."]);
             return null;
         }
-        return element.GetString();
+        try
+        {
+            return element.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            // The parser checks a string's bytes only when it is read: invalid UTF-8, or an escaped lone surrogate ("\udfff").
+            errors.TryAdd(name, [$"{name} must be valid Unicode text (UTF-8, without lone surrogates)."]);
+            return null;
+        }
     }
 
-    private static IResult Problem(string detail) =>
-        TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "The message was not accepted.");
+    private const string NotAccepted = "The message was not accepted.";
 
-    private static IResult TooLarge() =>
-        TypedResults.Problem($"The body must be at most {MaxBodyBytes} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge,
-            title: "The message was not accepted.");
+    private static IResult Problem(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: NotAccepted);
 }
