@@ -397,12 +397,20 @@ public sealed class ChannelInbox(
         return status is InboundStatus.Pending or InboundStatus.Processing ? Claim.Blocked : Claim.Finished;
     }
 
+    /// <summary>
+    /// Safe whether or not the host started or stopped this service (a busy port fails the start after the inbox has
+    /// begun): stopping is signalled first — its callback cancels <c>_stopping</c>, which must still exist — and only then
+    /// is the token source released. The semaphores are left to the garbage collector: a sender's task may still be
+    /// finishing with them, and they hold no handle unless their wait handle is asked for (it never is).
+    /// </summary>
     public override void Dispose()
     {
-        _slots.Dispose();
-        _poll.Dispose();
-        _stopping.Dispose();
         base.Dispose();
+        lock (_gate)
+        {
+            if (!_stopping.IsCancellationRequested) _stopping.Cancel();
+        }
+        _stopping.Dispose();
     }
 }
 
