@@ -15,9 +15,10 @@ public static class WebChatApi
     {
         app.MapGet("/chat", (BotContent content) => Results.Content(ChatPage.Render(content.Texts), "text/html; charset=utf-8"));
         app.MapPost("/api/webchat/messages", PostMessage).RequireRateLimiting(Operations.RateLimitSetup.WebChatPolicy);
-        app.MapGet("/api/webchat/messages", async Task<IResult> (string? userId, WebChatAdapter adapter, CancellationToken ct) =>
+        app.MapGet("/api/webchat/messages", async Task<IResult> (string? userId, HttpResponse response, WebChatAdapter adapter, CancellationToken ct) =>
         {
             if (string.IsNullOrWhiteSpace(userId) || userId.Length > MaxUserIdLength) return Problem("userId (at most 128 characters) is required.");
+            if (await adapter.RetryAfterAsync(userId, message: false, ct) is { } wait) return TooMany(response, wait, "Too many requests from this user: wait and ask again.");
             var pending = await adapter.PendingAsync(userId, ct);
             return TypedResults.Ok(new { replies = pending.Select(WebChatMapping.ToReply).ToList() });
         }).RequireRateLimiting(Operations.RateLimitSetup.WebChatPolicy);
@@ -33,10 +34,9 @@ public static class WebChatApi
     {
         var (inbound, problem) = await ParseAsync(request, options.Value.MaxTextLength, ct);
         if (problem is not null) return problem;
-        if (!await adapter.AllowsAsync(inbound!.UserId, ct))
+        if (await adapter.RetryAfterAsync(inbound!.UserId, message: true, ct) is { } wait)
         {
-            request.HttpContext.Response.Headers.RetryAfter = "10";
-            return TypedResults.Problem("Too many messages: wait a few seconds and write again.", statusCode: StatusCodes.Status429TooManyRequests);
+            return TooMany(request.HttpContext.Response, wait, "Too many messages: wait a few seconds and write again.");
         }
         var replies = await adapter.ProcessAsync(inbound, ct);
         return TypedResults.Ok(new { replies = replies.Select(WebChatMapping.ToReply).ToList() });
@@ -108,6 +108,13 @@ public static class WebChatApi
     }
 
     private const string NotAccepted = "The message was not accepted.";
+
+    /// <summary>429 for this user only, with Retry-After in whole seconds (at least 1). The page shows its own localized notice.</summary>
+    private static IResult TooMany(HttpResponse response, TimeSpan wait, string detail)
+    {
+        response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(detail, statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests");
+    }
 
     private static IResult Problem(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: NotAccepted);
