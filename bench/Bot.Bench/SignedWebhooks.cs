@@ -16,7 +16,7 @@ public static class SignedWebhooks
         var body = JsonSerializer.Serialize(new
         {
             update_id = updateId,
-            message = new { message_id = (updateId % 1_000_000) + 1, date = 1764000000, chat = new { id = chat, type = "private" }, from = new { id = chat, is_bot = false, first_name = "L" }, text },
+            message = new { message_id = (updateId % 1_000_000) + 1, date = DateTimeOffset.UtcNow.ToUnixTimeSeconds(), chat = new { id = chat, type = "private" }, from = new { id = chat, is_bot = false, first_name = "L" }, text },
         });
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/telegram") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         request.Headers.Add("X-Telegram-Bot-Api-Secret-Token", secret);

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 
 try
 {
-    if (CommandLine.IsVerb(args)) return await CommandLine.RunAsync(args);
+    if (CommandLine.IsCommand(args)) return await CommandLine.RunAsync(args); // a verb, or an unknown word: never the server by mistake
 
     var app = BotApplication.Build(args);
     await BotApplication.PrepareAsync(app);

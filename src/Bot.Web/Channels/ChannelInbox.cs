@@ -71,21 +71,36 @@ public sealed class ChannelInbox(
     /// <param name="payload">The update as received (kept encrypted until handled).</param>
     /// <param name="ct">Cancellation.</param>
     /// <remarks>
-    /// A sender over <c>RateLimits:MessagesPerSenderPerMinute</c> is not answered: the update is kept only as received
-    /// (for deduplication), without its payload, with status <see cref="InboundStatus.Dropped"/>.
+    /// A redelivery is recognised first, so it takes nothing of the sender's allowance. A sender over
+    /// <c>RateLimits:MessagesPerSenderPerMinute</c> is not answered: the update is kept only as received (for
+    /// deduplication), without its payload, with status <see cref="InboundStatus.Dropped"/>, logged (channel and row
+    /// id only) and counted (<c>segbot.inbound.dropped</c>). The first update dropped in a flood is kept instead as a
+    /// turn whose only reply is the notice to slow down (<see cref="SlowDownNotice"/>): the sender is told once per flood.
     /// </remarks>
     public async Task<bool> AcceptAsync(string channel, string externalId, string sender, string payload, CancellationToken ct)
     {
-        var allowed = limiter.TryAcquire(channel, sender);
+        // A redelivery (Telegram and Twilio retry one at a time, after an answer that did not arrive) is answered
+        // without touching the limiter. The insert below stays the guard against two copies arriving at once.
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            if (await db.Inbound.AnyAsync(u => u.Channel == channel && u.ExternalId == externalId, ct)) return false;
+        }
+        var admission = limiter.Admit(channel, sender);
+        var kept = admission switch
+        {
+            Operations.SenderAdmission.Allowed => payload,
+            Operations.SenderAdmission.DroppedFirst => SlowDownNotice.Mark(payload),
+            _ => null,
+        };
         var row = new InboundUpdate
         {
             Channel = channel,
             ExternalId = externalId,
             Sender = sender,
-            Payload = allowed ? _protector.Protect(payload) : null,
-            Status = allowed ? InboundStatus.Pending : InboundStatus.Dropped,
+            Payload = kept is null ? null : _protector.Protect(kept),
+            Status = kept is null ? InboundStatus.Dropped : InboundStatus.Pending,
             ReceivedAt = clock.GetUtcNow(),
-            HandledAt = allowed ? null : clock.GetUtcNow(),
+            HandledAt = kept is null ? clock.GetUtcNow() : null,
         };
         // Stored in the next group commit (one transaction, one flush, for all the updates arriving together); a
         // redelivery (same channel and external id) inserts nothing. Any failure (database down, disk full) is thrown:
@@ -107,8 +122,14 @@ public sealed class ChannelInbox(
         }, ct);
         if (id is null) return false; // already received
         row.Id = id.Value;
-        if (allowed) Enqueue(row);
-        else logger.LogInformation("A {Channel} sender is over the message rate limit: update dropped", channel);
+        if (kept is not null) Enqueue(row);
+        if (admission != Operations.SenderAdmission.Allowed)
+        {
+            Operations.BotMetrics.InboundDropped(channel);
+            // No address, no text: the channel and the row's own id.
+            if (kept is not null) logger.LogInformation("A {Channel} sender is over the message rate limit: update {Id} dropped; the sender is told once to slow down", channel, row.Id);
+            else logger.LogInformation("A {Channel} sender is over the message rate limit: update {Id} dropped", channel, row.Id);
+        }
         return true;
     }
 
@@ -397,12 +418,20 @@ public sealed class ChannelInbox(
         return status is InboundStatus.Pending or InboundStatus.Processing ? Claim.Blocked : Claim.Finished;
     }
 
+    /// <summary>
+    /// Safe whether or not the host started or stopped this service (a busy port fails the start after the inbox has
+    /// begun): stopping is signalled first — its callback cancels <c>_stopping</c>, which must still exist — and only then
+    /// is the token source released. The semaphores are left to the garbage collector: a sender's task may still be
+    /// finishing with them, and they hold no handle unless their wait handle is asked for (it never is).
+    /// </summary>
     public override void Dispose()
     {
-        _slots.Dispose();
-        _poll.Dispose();
-        _stopping.Dispose();
         base.Dispose();
+        lock (_gate)
+        {
+            if (!_stopping.IsCancellationRequested) _stopping.Cancel();
+        }
+        _stopping.Dispose();
     }
 }
 

@@ -19,19 +19,80 @@ public static class CommandLine
         ["staff"] = StaffAsync,
     };
 
-    public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.ContainsKey(args[0]);
+    private const string Usage =
+        "usage: [--Section:Key=value …] VERB …   verbs: migrate | kb lint | kb test FILE | kb calibrate FILE | telegram set-webhook | "
+        + "telegram delete-webhook | staff add-admin EMAIL | staff reset-password EMAIL   (without a verb, only options: the web server)";
 
-    public static async Task<int> RunAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
+    public enum Kind
     {
-        var verb = Verbs[args[0]];
-        var rest = args[1..];
-        // Options that follow the verb (--Key=value) still configure the app.
-        var builder = BotApplication.CreateBuilder(rest.Where(a => a.StartsWith("--", StringComparison.Ordinal)).ToArray(), configure);
+        /// <summary>Options only: the web server.</summary>
+        WebHost,
+        /// <summary>A verb (after any options): run it instead of the web server.</summary>
+        Verb,
+        /// <summary>A word that is neither an option nor a verb: an error, never the web server started by mistake.</summary>
+        Unknown,
+    }
+
+    /// <summary>True when the arguments are a command (a verb, or an unknown word to report) rather than the web server's options.</summary>
+    public static bool IsCommand(string[] args) => Classify(args) != Kind.WebHost;
+
+    public static Kind Classify(string[] args) => Split(args).Positional switch
+    {
+        [] => Kind.WebHost,
+        [var verb, ..] when Verbs.ContainsKey(verb) => Kind.Verb,
+        _ => Kind.Unknown,
+    };
+
+    /// <summary>
+    /// Options, as the configuration reads them (<c>--Key=value</c>, <c>--Key value</c>, <c>Key=value</c>; before the verb
+    /// also <c>/Key value</c> and <c>-Key value</c>), and the other words in order: the verb and its arguments.
+    /// </summary>
+    private static (string[] Options, string[] Positional) Split(string[] args)
+    {
+        var options = new List<string>();
+        var positional = new List<string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            var beforeVerb = positional.Count == 0;
+            var prefixed = arg.StartsWith("--", StringComparison.Ordinal) || (beforeVerb && arg.Length > 1 && arg[0] is '-' or '/');
+            if (prefixed)
+            {
+                options.Add(arg);
+                if (!arg.Contains('=', StringComparison.Ordinal) && i + 1 < args.Length) options.Add(args[++i]); // its value, whatever it looks like
+            }
+            else if (beforeVerb && arg.Contains('=', StringComparison.Ordinal))
+            {
+                options.Add(arg);
+            }
+            else
+            {
+                positional.Add(arg);
+            }
+        }
+        return ([.. options], [.. positional]);
+    }
+
+    /// <param name="args">The command line: options and a verb in any order, the verb's own arguments after it.</param>
+    /// <param name="configure">Runs before any service is registered (tests add configuration here).</param>
+    /// <param name="error">Where usage errors go (stderr by default).</param>
+    public static async Task<int> RunAsync(string[] args, Action<WebApplicationBuilder>? configure = null, TextWriter? error = null)
+    {
+        error ??= Console.Error;
+        var (options, positional) = Split(args);
+        if (positional.Length == 0 || !Verbs.TryGetValue(positional[0], out var verb))
+        {
+            await error.WriteLineAsync(positional.Length == 0 ? "No command given." : $"unknown command '{positional[0]}'.");
+            await error.WriteLineAsync(Usage);
+            return 2;
+        }
+        // Options before or after the verb (--Key=value, --Key value) configure the app.
+        var builder = BotApplication.CreateBuilder(options, configure);
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         await using var app = builder.Build();
         BotApplication.ValidateAllOptions(app.Services);
-        return await verb(app.Services, rest.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray(), CancellationToken.None);
+        return await verb(app.Services, positional[1..], CancellationToken.None);
     }
 
     private static Task<int> KbAsync(IServiceProvider services, string[] args, CancellationToken ct)

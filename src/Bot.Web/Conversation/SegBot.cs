@@ -112,6 +112,28 @@ public sealed class SegBot(
     }
 
     /// <summary>
+    /// The first message of a flood (<see cref="Channels.SlowDownNotice"/>): not answered, only the notice to slow down,
+    /// in the person's language — the one known from earlier turns, else the one this message is written in, else their
+    /// app's, else every language.
+    /// </summary>
+    protected override async Task OnEventActivityAsync(ITurnContext<IEventActivity> turnContext, CancellationToken cancellationToken)
+    {
+        if (turnContext.Activity.Name != Channels.SlowDownNotice.EventName) return;
+        var activity = (Activity)((ITurnContext)turnContext).Activity;
+        var profile = await state.ProfileAsync(turnContext, cancellationToken);
+        var detected = content.Languages.Detect(activity.Text);
+        var language = profile.Language
+            ?? (detected.Strength == DetectionStrength.Strong ? detected.Language : null)
+            ?? (Language.IsSupported(activity.Locale) ? activity.Locale : null);
+        var reply = MessageFactory.Text(language is not null
+            ? content.Texts.Get(language, TextKeys.FloodSlowDown)
+            : string.Join("\n\n", Language.All.Select(l => content.Texts.Get(l, TextKeys.FloodSlowDown))));
+        reply.Locale = language ?? Language.Turkish;
+        if (language is null) ((Activity)reply).Properties[Language.AllLanguagesProperty] = true;
+        await turnContext.SendActivityAsync(reply, cancellationToken);
+    }
+
+    /// <summary>
     /// STOP / START and their words. A stop is obeyed at once. A resume is told the truth: without any subscription it
     /// starts the subscription (nothing to resume), a stopped person is resumed, and a person whose announcements are
     /// already on is told so.

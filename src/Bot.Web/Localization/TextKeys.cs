@@ -25,6 +25,8 @@ public static class TextKeys
     public const string RepeatWayOut = "repeat.way_out";
     public const string CoursesStipends = "courses.stipends";
     public const string MediaUnsupported = "media.unsupported";
+    /// <summary>Told once per flood to a person over the message rate limit (RateLimits:MessagesPerSenderPerMinute).</summary>
+    public const string FloodSlowDown = "flood.slow_down";
     public const string StaffAnswerIntro = "staff_answer.intro";
     public const string ChoiceHint = "choice.hint";
     public const string CancelWords = "dialog.words.cancel";
@@ -42,6 +44,7 @@ public static class TextKeys
     public const string WebChatSend = "webchat.send";
     public const string WebChatLanguage = "webchat.language";
     public const string WebChatOffline = "webchat.offline";
+    public const string WebChatSlowDown = "webchat.slow_down";
 
     public static IReadOnlyList<string> All { get; } =
         typeof(TextKeys).GetFields().Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!).ToList();

@@ -21,6 +21,8 @@ public static class BotMetrics
     private static readonly Histogram<double> MatchDuration = Meter.CreateHistogram<double>("segbot.match.duration", "ms", "Knowledge-base match latency");
     private static readonly Counter<long> Sent = Meter.CreateCounter<long>("segbot.messages.sent", description: "Messages accepted by a channel's API");
     private static readonly Counter<long> Errors = Meter.CreateCounter<long>("segbot.channel.errors", description: "Channel API errors by class");
+    private static readonly Counter<long> Dropped = Meter.CreateCounter<long>("segbot.inbound.dropped",
+        description: "Messages not answered because their sender was over the message rate limit, by channel");
     private static readonly Counter<long> GateTimeouts = Meter.CreateCounter<long>("segbot.sqlite.gate_timeouts",
         description: "SQLite writes that waited over a second for the in-process write gate (the file's write lock held from outside)");
 
@@ -47,6 +49,9 @@ public static class BotMetrics
     }
 
     private static int _outboxObserved;
+
+    /// <summary>A message dropped (or, on the web chat, refused 429) because its sender was over the rate limit.</summary>
+    public static void InboundDropped(string channel) => Dropped.Add(1, new KeyValuePair<string, object?>("channel", channel));
 
     public static void SqliteGateTimeout() => GateTimeouts.Add(1);
 

@@ -71,7 +71,7 @@ public abstract class QueueTestHost : IAsyncLifetime
             update_id = Interlocked.Increment(ref _update),
             message = new
             {
-                message_id = _update, date = 1764000000, chat = new { id = chat, type = "private", first_name = "A" },
+                message_id = _update, date = Clock.GetUtcNow().ToUnixTimeSeconds(), chat = new { id = chat, type = "private", first_name = "A" },
                 from = new { id = chat, is_bot = false, first_name = "A" }, text,
             },
         });

@@ -19,9 +19,20 @@ public static class Webhooks
     public const string TwilioAuthToken = "test-auth-token-0123456789";
     public const string PublicBase = "https://bot.example.org";
 
+    /// <summary>
+    /// Now as Telegram dates an update (Unix seconds): the bot ignores updates older than Telegram:MaxUpdateAgeHours, so
+    /// what the tests post is dated now, as Telegram's would be.
+    /// </summary>
+    public static long Now => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
+    /// <summary>A Telegram update from tests/…/Telegram/fixtures, dated now (the files carry a date from when they were written).</summary>
+    public static string TelegramFixture(string name) =>
+        System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Channels", "Telegram", "fixtures", name)),
+            "\"date\":1764[0-9]{6}", _ => "\"date\":" + Now.ToString(CultureInfo.InvariantCulture));
+
     /// <summary>A private-chat text message from <paramref name="chat"/> as Telegram posts it.</summary>
     public static string TelegramText(long updateId, long chat, string text, string language = "tr") =>
-        $$$"""{"update_id":{{{updateId}}},"message":{"message_id":{{{updateId % 100000}}},"date":1764000000,"chat":{"id":{{{chat}}},"type":"private","first_name":"A"},"from":{"id":{{{chat}}},"is_bot":false,"first_name":"A","language_code":"{{{language}}}"},"text":{{{System.Text.Json.JsonSerializer.Serialize(text)}}}}}""";
+        $$$"""{"update_id":{{{updateId}}},"message":{"message_id":{{{updateId % 100000}}},"date":{{{Now}}},"chat":{"id":{{{chat}}},"type":"private","first_name":"A"},"from":{"id":{{{chat}}},"is_bot":false,"first_name":"A","language_code":"{{{language}}}"},"text":{{{System.Text.Json.JsonSerializer.Serialize(text)}}}}}""";
 
     public static async Task<HttpStatusCode> PostTelegramAsync(HttpClient client, string body)
     {

@@ -36,17 +36,31 @@ public sealed class TelegramAdapter(
     string IInboundProcessor.Channel => ChannelId;
 
     Task IInboundProcessor.ProcessAsync(string payload, CancellationToken ct) =>
-        ProcessAsync(JsonSerializer.Deserialize<Update>(payload, JsonBotAPI.Options)!, ct);
+        SlowDownNotice.IsMarked(payload, out var update)
+            ? ProcessAsync(JsonSerializer.Deserialize<Update>(update, JsonBotAPI.Options)!, ct, slowDown: true)
+            : ProcessAsync(JsonSerializer.Deserialize<Update>(payload, JsonBotAPI.Options)!, ct);
 
-    /// <summary>Hands an update to the inbox (false: already received); its turn runs there.</summary>
+    /// <summary>
+    /// Hands an update to the inbox (false: already received); its turn runs there. An update older than
+    /// <see cref="TelegramOptions.MaxUpdateAgeHours"/> is accepted and ignored (true, nothing stored).
+    /// </summary>
     public async Task<bool> AcceptAsync(ChannelInbox inbox, Update update, string payload, CancellationToken ct)
     {
         if (TelegramMapping.ToInbound(update) is not { } inbound) return true;
+        if (TelegramMapping.DateOf(update) is { } date && Clock.GetUtcNow() - date > TimeSpan.FromHours(options.Value.MaxUpdateAgeHours))
+        {
+            logger.LogInformation("Telegram update {UpdateId} is older than {Hours} h (sent {Date:u}): accepted and ignored",
+                update.Id, options.Value.MaxUpdateAgeHours, date);
+            return true;
+        }
         var sender = await users.IdOfAsync(ChannelId, inbound.ChatId.ToString(CultureInfo.InvariantCulture), ct);
         return await inbox.AcceptAsync(ChannelId, update.Id.ToString(CultureInfo.InvariantCulture), sender, payload, ct);
     }
 
-    public async Task ProcessAsync(Update update, CancellationToken ct)
+    /// <param name="update">The update.</param>
+    /// <param name="ct">Cancellation.</param>
+    /// <param name="slowDown">The first update of a flood: a message is not answered, the turn replies only the notice to slow down.</param>
+    public async Task ProcessAsync(Update update, CancellationToken ct, bool slowDown = false)
     {
         var inbound = TelegramMapping.ToInbound(update);
         if (inbound is null) return;
@@ -59,6 +73,7 @@ public sealed class TelegramAdapter(
         var userId = await users.TouchAsync(ChannelId, inbound.ChatId.ToString(CultureInfo.InvariantCulture), ct);
         if (inbound.Membership == TelegramMembership.Blocked) await users.MarkUnreachableAsync(userId, ct);
         var activity = TelegramMapping.ToActivity(inbound, update.Id, userId, Clock.GetUtcNow());
+        if (slowDown && activity.Type == ActivityTypes.Message) SlowDownNotice.Apply(activity);
         using var turnDone = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var typing = activity.Type == ActivityTypes.Message
             ? KeepTypingAsync(inbound.ChatId, userId, turnDone.Token)

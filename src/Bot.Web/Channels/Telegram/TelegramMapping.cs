@@ -39,6 +39,17 @@ public static class TelegramMapping
         _ => null,
     };
 
+    /// <summary>
+    /// When the update's message or membership change was sent; null for a button press (its message's date is when
+    /// that message was sent, or 0 once Telegram no longer shows it, not when the button was pressed).
+    /// </summary>
+    public static DateTimeOffset? DateOf(Update update) => update switch
+    {
+        { Message: { } m } => new DateTimeOffset(DateTime.SpecifyKind(m.Date, DateTimeKind.Utc)),
+        { MyChatMember: { } c } => new DateTimeOffset(DateTime.SpecifyKind(c.Date, DateTimeKind.Utc)),
+        _ => null,
+    };
+
     /// <summary>The activity for an inbound update; ids are the pseudonymous user id, never the chat id.</summary>
     public static Activity ToActivity(TelegramInbound inbound, long updateId, string userId, DateTimeOffset now)
     {

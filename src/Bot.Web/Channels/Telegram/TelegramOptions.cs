@@ -44,6 +44,14 @@ public sealed class TelegramOptions
     /// <summary>While a turn runs longer than this, "typing…" is shown again (Telegram shows it for about 5 seconds).</summary>
     public double TypingIntervalSeconds { get; set; } = 4;
 
+    /// <summary>
+    /// A message (or membership change) older than this is accepted and ignored, not answered: after an outage, or a
+    /// date Telegram never sends (0). Telegram itself stops redelivering after about 24 hours. Button presses carry no
+    /// date of their own (the date of the message under the button may be old, or 0 once it is inaccessible), so they
+    /// are always answered.
+    /// </summary>
+    public double MaxUpdateAgeHours { get; set; } = 24;
+
     public bool Enabled => !string.IsNullOrWhiteSpace(BotToken);
 }
 
@@ -60,6 +68,7 @@ internal sealed partial class TelegramOptionsValidator : IValidateOptions<Telegr
         errors.Require(options.PerChatMessagesPerSecond is > 0 and <= 30, "PerChatMessagesPerSecond", "must be in (0, 30].");
         errors.Require(options.PerChatBurst is >= 1 and <= 20, "PerChatBurst", "must be between 1 and 20.");
         errors.Require(options.MaxSendAttempts is >= 1 and <= 10, "MaxSendAttempts", "must be between 1 and 10.");
+        errors.Require(options.MaxUpdateAgeHours is >= 1 and <= 720, "MaxUpdateAgeHours", "must be between 1 and 720 (hours).");
         errors.Require(options.TypingIntervalSeconds is >= 0.5 and <= 5, "TypingIntervalSeconds", "must be between 0.5 and 5 (Telegram clears typing after 5 seconds).");
         if (options.Mode == TelegramMode.Webhook)
         {

@@ -23,6 +23,7 @@ public static class ChatPage
             ["send"] = texts.Get(l, TextKeys.WebChatSend),
             ["language"] = texts.Get(l, TextKeys.WebChatLanguage),
             ["offline"] = texts.Get(l, TextKeys.WebChatOffline),
+            ["slowDown"] = texts.Get(l, TextKeys.WebChatSlowDown),
         });
         // Serialised with the default encoder, which escapes <, > and & so the JSON cannot close the script element.
         return Template.Value.Replace("/*UI_TEXTS*/{}", JsonSerializer.Serialize(ui), StringComparison.Ordinal);

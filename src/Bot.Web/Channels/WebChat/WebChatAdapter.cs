@@ -9,14 +9,27 @@ namespace Bot.Web.Channels.WebChat;
 /// The web chat channel: one HTTP request is one turn, and the bot's replies are returned in the response.
 /// The browser's own id is turned into a pseudonymous user id before anything else sees it.
 /// </summary>
-public sealed class WebChatAdapter(TurnPipeline pipeline, UserDirectory users, Feedback.WebChatMailbox mailbox, Operations.SenderLimiter limiter)
+public sealed class WebChatAdapter(TurnPipeline pipeline, UserDirectory users, Feedback.WebChatMailbox mailbox, Operations.SenderLimiter limiter,
+    Operations.WebChatUserLimiter requests)
     : ChannelAdapter(pipeline)
 {
     public const string ChannelId = "webchat";
     private const string RepliesKey = "WebChat.Replies";
 
-    /// <summary>False when this browser's user is over the per-sender message rate (RateLimits:MessagesPerSenderPerMinute).</summary>
-    public async Task<bool> AllowsAsync(string browserId, CancellationToken ct) => limiter.TryAcquire(ChannelId, await users.IdOfAsync(ChannelId, browserId, ct));
+    /// <summary>
+    /// Null when this browser's user may make this request; otherwise how long to wait. Every request counts against
+    /// RateLimits:WebChatPerUserPerMinute, a message also against the per-sender message rate of every channel
+    /// (RateLimits:MessagesPerSenderPerMinute, SenderBurst). Per user, never per address: someone else behind the
+    /// same address is not held up.
+    /// </summary>
+    public async Task<TimeSpan?> RetryAfterAsync(string browserId, bool message, CancellationToken ct)
+    {
+        var userId = await users.IdOfAsync(ChannelId, browserId, ct);
+        TimeSpan wait;
+        if (requests.TryAcquire(userId, out wait) && (!message || limiter.TryAcquire(ChannelId, userId, out wait))) return null;
+        Operations.BotMetrics.InboundDropped(ChannelId);
+        return wait;
+    }
 
     public async Task<IReadOnlyList<Activity>> ProcessAsync(WebChatInbound inbound, CancellationToken ct)
     {

@@ -15,9 +15,10 @@ public static class WebChatApi
     {
         app.MapGet("/chat", (BotContent content) => Results.Content(ChatPage.Render(content.Texts), "text/html; charset=utf-8"));
         app.MapPost("/api/webchat/messages", PostMessage).RequireRateLimiting(Operations.RateLimitSetup.WebChatPolicy);
-        app.MapGet("/api/webchat/messages", async Task<IResult> (string? userId, WebChatAdapter adapter, CancellationToken ct) =>
+        app.MapGet("/api/webchat/messages", async Task<IResult> (string? userId, HttpResponse response, WebChatAdapter adapter, CancellationToken ct) =>
         {
             if (string.IsNullOrWhiteSpace(userId) || userId.Length > MaxUserIdLength) return Problem("userId (at most 128 characters) is required.");
+            if (await adapter.RetryAfterAsync(userId, message: false, ct) is { } wait) return TooMany(response, wait, "Too many requests from this user: wait and ask again.");
             var pending = await adapter.PendingAsync(userId, ct);
             return TypedResults.Ok(new { replies = pending.Select(WebChatMapping.ToReply).ToList() });
         }).RequireRateLimiting(Operations.RateLimitSetup.WebChatPolicy);
@@ -33,10 +34,9 @@ public static class WebChatApi
     {
         var (inbound, problem) = await ParseAsync(request, options.Value.MaxTextLength, ct);
         if (problem is not null) return problem;
-        if (!await adapter.AllowsAsync(inbound!.UserId, ct))
+        if (await adapter.RetryAfterAsync(inbound!.UserId, message: true, ct) is { } wait)
         {
-            request.HttpContext.Response.Headers.RetryAfter = "10";
-            return TypedResults.Problem("Too many messages: wait a few seconds and write again.", statusCode: StatusCodes.Status429TooManyRequests);
+            return TooMany(request.HttpContext.Response, wait, "Too many messages: wait a few seconds and write again.");
         }
         var replies = await adapter.ProcessAsync(inbound, ct);
         return TypedResults.Ok(new { replies = replies.Select(WebChatMapping.ToReply).ToList() });
@@ -44,20 +44,13 @@ public static class WebChatApi
 
     internal static async Task<(WebChatInbound?, IResult?)> ParseAsync(HttpRequest request, int maxTextLength, CancellationToken ct)
     {
-        if (request.ContentLength > MaxBodyBytes) return (null, TooLarge());
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
-        {
-            buffer.Write(chunk, 0, read);
-            if (buffer.Length > MaxBodyBytes) return (null, TooLarge());
-        }
+        var (body, refusal) = await Channels.InboundBody.ReadAsync(request, MaxBodyBytes, ct, NotAccepted);
+        if (refusal is not null) return (null, refusal);
 
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(buffer.ToArray(), new JsonDocumentOptions { MaxDepth = 8 });
+            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 8 });
         }
         catch (JsonException)
         {
@@ -102,13 +95,27 @@ public static class WebChatApi
             errors.TryAdd(name, [$"{name} must be a string."]);
             return null;
         }
-        return element.GetString();
+        try
+        {
+            return element.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            // The parser checks a string's bytes only when it is read: invalid UTF-8, or an escaped lone surrogate ("\udfff").
+            errors.TryAdd(name, [$"{name} must be valid Unicode text (UTF-8, without lone surrogates)."]);
+            return null;
+        }
+    }
+
+    private const string NotAccepted = "The message was not accepted.";
+
+    /// <summary>429 for this user only, with Retry-After in whole seconds (at least 1). The page shows its own localized notice.</summary>
+    private static IResult TooMany(HttpResponse response, TimeSpan wait, string detail)
+    {
+        response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(detail, statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests");
     }
 
     private static IResult Problem(string detail) =>
-        TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "The message was not accepted.");
-
-    private static IResult TooLarge() =>
-        TypedResults.Problem($"The body must be at most {MaxBodyBytes} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge,
-            title: "The message was not accepted.");
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: NotAccepted);
 }

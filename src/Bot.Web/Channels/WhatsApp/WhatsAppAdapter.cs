@@ -42,11 +42,14 @@ public sealed class WhatsAppAdapter(
 
     async Task IInboundProcessor.ProcessAsync(string payload, CancellationToken ct)
     {
+        var slowDown = SlowDownNotice.IsMarked(payload, out payload); // the first message of a flood: only the notice
         var inbound = JsonSerializer.Deserialize<WhatsAppInbound>(payload)!;
         var userId = await users.TouchAsync(ChannelId, inbound.Address, ct); // also opens the 24-hour window
         var activity = WhatsAppMapping.ToActivity(inbound, userId, Clock.GetUtcNow());
+        if (slowDown) SlowDownNotice.Apply(activity);
         await RunTurnAsync(activity, async (turn, c) =>
         {
+            if (slowDown) return;
             var conversation = await State.ConversationAsync(turn, c);
             if (WhatsAppMapping.ResolveChoice(activity.Text ?? "", conversation.Choices) is { } value)
             {

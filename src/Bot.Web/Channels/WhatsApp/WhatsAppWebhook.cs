@@ -84,23 +84,34 @@ public static class WhatsAppWebhook
         return EmptyTwiml();
     }
 
-    /// <summary>The POSTed form when its signature is valid for our public URL; otherwise the answer to give (403, 413, 400).</summary>
+    /// <summary>
+    /// The POSTed form when its signature is valid for our public URL; otherwise the answer to give: 403 (no signature,
+    /// not a form, wrong signature), 413 (over 64 KiB read), 400 (a form that cannot be parsed, e.g. a broken multipart body).
+    /// </summary>
     private static async Task<(Dictionary<string, string>? Form, IResult? Refusal)> ReadSignedFormAsync(HttpRequest request, TwilioOptions options, CancellationToken ct)
     {
         if (!options.Enabled) return (null, TypedResults.NotFound());
         var signature = request.Headers[TwilioSignature.Header].ToString();
         if (signature.Length == 0) return (null, Forbidden());
-        if (request.ContentLength > MaxBodyBytes) return (null, TypedResults.Problem("Body too large.", statusCode: StatusCodes.Status413PayloadTooLarge));
         if (!request.HasFormContentType) return (null, Forbidden()); // Twilio signs form posts; anything else is not from Twilio
+        // The limit counts the bytes read (a chunked body has no Content-Length); the form is then parsed from them.
+        var (body, refusal) = await InboundBody.ReadAsync(request, MaxBodyBytes, ct);
+        if (refusal is not null) return (null, refusal);
+        request.Body = new MemoryStream(body!, writable: false);
         Dictionary<string, string> form;
         try
         {
-            var raw = await request.ReadFormAsync(new Microsoft.AspNetCore.Http.Features.FormOptions { ValueLengthLimit = MaxBodyBytes }, ct);
+            var raw = await request.ReadFormAsync(new Microsoft.AspNetCore.Http.Features.FormOptions
+            {
+                ValueLengthLimit = MaxBodyBytes, MultipartBodyLengthLimit = MaxBodyBytes, MultipartHeadersLengthLimit = 16 * 1024,
+            }, ct);
             form = raw.ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal);
         }
-        catch (InvalidDataException)
+        catch (Exception e) when (e is InvalidDataException or IOException)
         {
-            return (null, Forbidden());
+            // A multipart body cut short ("Unexpected end of Stream"), a broken boundary, too many fields: not a form.
+            return (null, TypedResults.Problem("The body is not a valid form (Twilio posts application/x-www-form-urlencoded).",
+                statusCode: StatusCodes.Status400BadRequest));
         }
         // The URL Twilio called, from configuration: behind a proxy the request's own scheme and host differ.
         var url = options.PublicUrl(request.Path + request.QueryString);

@@ -87,7 +87,7 @@ public sealed class TelegramButtonTests : TelegramTestHost
         message = new
         {
             message_id = update,
-            date = 1764000000,
+            date = Bot.Tests.Hardening.Webhooks.Now,
             chat = new { id = Chat, type = "private" },
             from = new { id = Chat, is_bot = false, first_name = "A", language_code = "tr" },
             text,

@@ -20,7 +20,7 @@ public sealed class TelegramPollingTests
     {
         await using var api = await FakeTelegramApi.StartAsync();
         using var data = new TempFolder();
-        var fixture = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Channels", "Telegram", "fixtures", "text-tr.json"));
+        var fixture = Bot.Tests.Hardening.Webhooks.TelegramFixture("text-tr.json");
         api.Updates.Enqueue(JsonDocument.Parse(fixture).RootElement.Clone());
 
         await using (await BotHost.StartSqliteAsync(data.Path, extra: Settings(api)))

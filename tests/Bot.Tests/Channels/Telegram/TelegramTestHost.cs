@@ -42,7 +42,7 @@ public abstract class TelegramTestHost : IAsyncLifetime
         Data.Dispose();
     }
 
-    protected static string Fixture(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Channels", "Telegram", "fixtures", name));
+    protected static string Fixture(string name) => Bot.Tests.Hardening.Webhooks.TelegramFixture(name);
 
     protected async Task<HttpStatusCode> PostAsync(string body, string? secret = Secret)
     {

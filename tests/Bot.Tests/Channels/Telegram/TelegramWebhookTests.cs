@@ -173,7 +173,7 @@ public sealed class TelegramSendingTests : TelegramTestHost
 {
     private async Task PostStartAsync(long chat, long update)
     {
-        var body = $$$"""{"update_id":{{{update}}},"message":{"message_id":1,"date":1764000000,"chat":{"id":{{{chat}}},"type":"private"},"from":{"id":{{{chat}}},"is_bot":false,"first_name":"A","language_code":"tr"},"text":"/start"}}""";
+        var body = $$$"""{"update_id":{{{update}}},"message":{"message_id":1,"date":{{{Bot.Tests.Hardening.Webhooks.Now}}},"chat":{"id":{{{chat}}},"type":"private"},"from":{"id":{{{chat}}},"is_bot":false,"first_name":"A","language_code":"tr"},"text":"/start"}}""";
         Assert.Equal(HttpStatusCode.OK, await PostAsync(body));
     }
 
