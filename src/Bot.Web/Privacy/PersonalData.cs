@@ -242,6 +242,22 @@ public static class PrivacySetup
         if (string.IsNullOrWhiteSpace(settings.KeysFolder)) dp.PersistKeysToDbContext<BotDbContext>();
         else dp.PersistKeysToFileSystem(new DirectoryInfo(Path.GetFullPath(settings.KeysFolder, contentRoot)));
 
+        // The keys are stored encrypted with a key-encryption key that is not stored with them (see KeyEncryptionKey).
+        services.AddSingleton(sp =>
+        {
+            var security = sp.GetRequiredService<IOptions<SecurityOptions>>().Value;
+            var dataFolder = Path.GetFullPath(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.DataFolder, contentRoot);
+            var resolved = new SecurityOptions
+            {
+                KeyEncryptionKey = security.KeyEncryptionKey,
+                KeyEncryptionKeyFile = string.IsNullOrWhiteSpace(security.KeyEncryptionKeyFile) ? "" : Path.GetFullPath(security.KeyEncryptionKeyFile, contentRoot),
+            };
+            return KeyEncryptionKey.Resolve(resolved, KeyEncryptionKey.DefaultFile(dataFolder), sp.GetRequiredService<IHostEnvironment>().IsProduction());
+        });
+        services.AddSingleton<IConfigureOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>>(sp =>
+            new ConfigureOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>(o =>
+                o.XmlEncryptor = new KeyEncryptionXmlEncryptor(sp.GetRequiredService<KeyEncryptionKey>())));
+
         services.AddSingleton<UserDirectory>();
         return services;
     }
