@@ -217,6 +217,7 @@ public static class BotApplication
         services.AddSingleton<ConversationState>();
         services.AddSingleton<UserState>();
         services.AddSingleton<BotStateAccessors>();
+        services.AddSingleton<ConversationTexts>();
         services.AddSingleton<OptOutMiddleware>();
         services.AddSingleton<LanguageMiddleware>();
         services.AddSingleton<RepeatGuardMiddleware>();
