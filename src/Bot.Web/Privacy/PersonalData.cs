@@ -262,7 +262,10 @@ public static class PrivacySetup
         return services;
     }
 
-    /// <summary>Masks a channel address for display: <c>+90 5** *** ** 34</c>, <c>whatsapp:+90…</c> likewise, chat ids keep the last two digits.</summary>
+    /// <summary>
+    /// Masks a channel address for display: <c>+90 5** *** ** 34</c>, <c>whatsapp:+90…</c> likewise; chat ids and web chat
+    /// ids (a browser's secret) keep only their last two letters or digits.
+    /// </summary>
     public static string Mask(string address)
     {
         var prefixEnd = address.IndexOf(':', StringComparison.Ordinal);
@@ -270,7 +273,7 @@ public static class PrivacySetup
         var value = address[(prefixEnd + 1)..];
         var chars = value.ToCharArray();
         var digitsSeen = 0;
-        var totalDigits = chars.Count(char.IsAsciiDigit);
+        var totalDigits = chars.Count(char.IsAsciiLetterOrDigit);
         for (var i = 0; i < chars.Length; i++)
         {
             if (!char.IsAsciiLetterOrDigit(chars[i])) continue;

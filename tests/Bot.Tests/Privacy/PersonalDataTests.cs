@@ -122,6 +122,8 @@ public sealed class PersonalDataTests
     [InlineData("+90 532 123 45 34", "+90 5** *** ** 34")]
     [InlineData("whatsapp:+905321234534", "whatsapp:+905*******34")]
     [InlineData("123456789", "*******89")]
+    [InlineData("w-Qm9uIGpvdXIgbGUgbW9uZGU", "*-*********************GU")]
+    [InlineData("web-1b4e28ba-2fa1-11d2-883f-0016a5d4c3f2", "***-********-****-****-****-**********f2")]
     public void Addresses_are_masked_for_display(string address, string masked) =>
         Assert.Equal(masked, PrivacySetup.Mask(address));
 }

@@ -17,7 +17,7 @@ public static class WebChatApi
         app.MapPost("/api/webchat/messages", PostMessage).RequireRateLimiting(Operations.RateLimitSetup.WebChatPolicy);
         app.MapGet("/api/webchat/messages", async Task<IResult> (string? userId, WebChatAdapter adapter, CancellationToken ct) =>
         {
-            if (string.IsNullOrWhiteSpace(userId) || userId.Length > MaxUserIdLength) return Problem("userId (at most 128 characters) is required.");
+            if (!WebChatIds.IsValid(userId)) return Problem(WebChatIds.Rule); // the id is the only key to this person's answers
             var pending = await adapter.PendingAsync(userId, ct);
             return TypedResults.Ok(new { replies = pending.Select(WebChatMapping.ToReply).ToList() });
         }).RequireRateLimiting(Operations.RateLimitSetup.WebChatPolicy);
@@ -77,6 +77,7 @@ public static class WebChatApi
 
             if (string.IsNullOrWhiteSpace(userId)) errors.TryAdd("userId", ["userId is required."]);
             else if (userId.Length > MaxUserIdLength) errors.TryAdd("userId", [$"userId must be at most {MaxUserIdLength} characters."]);
+            else if (!WebChatIds.IsValid(userId)) errors.TryAdd("userId", [WebChatIds.Rule]);
             if (string.IsNullOrWhiteSpace(text) && string.IsNullOrWhiteSpace(value))
             {
                 errors.TryAdd("text", ["text (or value, for a button) is required."]);

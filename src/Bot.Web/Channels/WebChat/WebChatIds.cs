@@ -13,7 +13,7 @@ public static class WebChatIds
 
     public const string Rule = "userId must be a random id of 22 to 128 letters, digits, '-' or '_' (the web chat page makes one: 128 random bits).";
 
-    public static bool IsValid(string? id)
+    public static bool IsValid([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? id)
     {
         if (id is null || id.Length is < MinLength or > MaxLength) return false;
         foreach (var c in id)
