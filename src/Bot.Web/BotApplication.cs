@@ -59,6 +59,7 @@ public static class BotApplication
     {
         var app = CreateBuilder(args, configure).Build();
         app.UseBotProxy();
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRateLimiter();

@@ -13,7 +13,7 @@ public static class WebChatApi
 
     public static IEndpointRouteBuilder MapWebChat(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/chat", (BotContent content) => Results.Content(ChatPage.Render(content.Texts), "text/html; charset=utf-8"));
+        app.MapGet("/chat", ChatPage.Serve);
         app.MapPost("/api/webchat/messages", PostMessage).RequireRateLimiting(Operations.RateLimitSetup.WebChatPolicy);
         app.MapGet("/api/webchat/messages", async Task<IResult> (string? userId, WebChatAdapter adapter, CancellationToken ct) =>
         {
