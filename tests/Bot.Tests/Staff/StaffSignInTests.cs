@@ -97,14 +97,15 @@ public sealed class StaffSignInTests : IAsyncLifetime
         await TimeAsync(Unknown); // warm both paths
         var known = new List<double>();
         var unknown = new List<double>();
-        for (var i = 0; i < 11; i++)
+        for (var i = 0; i < 15; i++)
         {
             known.Add(await TimeAsync(Known));
             unknown.Add(await TimeAsync(Unknown));
         }
         var (k, u) = (Median(known), Median(unknown));
-        // Hashing (PBKDF2, ~100 ms) dominates both; before, an unknown email answered in a few milliseconds (×20).
-        Assert.True(u > k / 3 && u < k * 3, $"median {k:F0} ms for a real account, {u:F0} ms for an unknown email");
+        // Hashing (PBKDF2, ~100 ms) dominates both; before, an unknown email answered in a few milliseconds (×20). The
+        // factor leaves room for a loaded machine; the exact check is the count of hash verifications above.
+        Assert.True(u > k / 4 && u < k * 4, $"median {k:F0} ms for a real account, {u:F0} ms for an unknown email");
     }
 
     [Fact]
