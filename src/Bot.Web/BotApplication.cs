@@ -59,6 +59,7 @@ public static class BotApplication
     {
         var app = CreateBuilder(args, configure).Build();
         app.UseBotProxy();
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRateLimiter();
@@ -82,11 +83,17 @@ public static class BotApplication
         }
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Bot.Startup");
         var db = app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        foreach (var tightened in DatabaseSetup.PrepareSqliteFiles(app.Services))
+        {
+            log.LogWarning("{Path} was readable by other users of this machine: now only by the app's own user", tightened);
+        }
         if (db.MigrateOnStart)
         {
             var applied = await DatabaseSetup.MigrateAsync(app.Services, ct);
             log.LogInformation("Database ready ({Provider}; {Applied} migration(s) applied)", db.Provider, applied);
         }
+        ReportKeyEncryptionKey(app.Services.GetRequiredService<KeyEncryptionKey>(), log);
+        await KeyRingCheck.RunAsync(app.Services, app.Services.GetRequiredService<ContentPaths>().Root, log, ct);
         var content = app.Services.GetRequiredService<BotContent>();
         var knowledge = app.Services.GetRequiredService<Knowledge.KnowledgeService>();
         var unknownEntries = content.Menu.Options.Where(o => o.Entry is not null && !knowledge.Current.Knowledge.ById.ContainsKey(o.Entry)).ToList();
@@ -121,6 +128,22 @@ public static class BotApplication
                 // Binding errors (unknown key, a value of the wrong type) name the property but not the section.
                 throw new InvalidOperationException($"Configuration section '{section}': {inner.Message}", inner);
             }
+        }
+    }
+
+    private static void ReportKeyEncryptionKey(KeyEncryptionKey kek, ILogger log)
+    {
+        if (kek.Generated)
+        {
+            log.LogWarning("No key-encryption key configured: generated one in {File} (readable by this user only; id {Id}). It encrypts the "
+                + "Data Protection keys stored with the data: keep it apart from the database and its backups, and never lose it. "
+                + "A deployment sets Security:KeyEncryptionKey instead", kek.Source, kek.Id);
+            return;
+        }
+        log.LogInformation("Data Protection keys are encrypted with the key-encryption key from {Source} (id {Id})", kek.Source, kek.Id);
+        if (File.Exists(kek.Source) && DataFiles.IsOpenToOthers(kek.Source))
+        {
+            log.LogWarning("{File} (the key-encryption key) is readable by other users of this machine: chmod 600 it", kek.Source);
         }
     }
 
@@ -195,6 +218,7 @@ public static class BotApplication
         services.AddSingleton<ConversationState>();
         services.AddSingleton<UserState>();
         services.AddSingleton<BotStateAccessors>();
+        services.AddSingleton<ConversationTexts>();
         services.AddSingleton<OptOutMiddleware>();
         services.AddSingleton<LanguageMiddleware>();
         services.AddSingleton<RepeatGuardMiddleware>();

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Bot.Builder;
 
 namespace Bot.Web.Conversation;
@@ -28,7 +29,7 @@ public sealed class ConversationData
 {
     public int Turns { get; set; }
 
-    /// <summary>While the bot asks which entry was meant: the question (to record it if none was) and the offered ids.</summary>
+    /// <summary>While the bot asks which entry was meant: the question (encrypted; to record it if none was) and the offered ids.</summary>
     public PendingClarification? Clarification { get; set; }
 
     /// <summary>The entry answered last and when: a short question soon after is read against it ("ne kadar?").</summary>
@@ -105,9 +106,35 @@ public sealed class ButtonValue
 
 public sealed class PendingClarification
 {
-    public string Question { get; set; } = "";
+    /// <summary>
+    /// The person's question, encrypted with Data Protection (<see cref="ConversationTexts"/>) like the inbox payload:
+    /// conversation state holds no message text in clear.
+    /// </summary>
+    public string ProtectedQuestion { get; set; } = "";
     public List<string> Offered { get; set; } = [];
     public List<double> Confidences { get; set; } = [];
+}
+
+/// <summary>Encrypts the texts conversation state must keep for a while (a pending clarification's question).</summary>
+public sealed class ConversationTexts(Microsoft.AspNetCore.DataProtection.IDataProtectionProvider dataProtection)
+{
+    private readonly Microsoft.AspNetCore.DataProtection.IDataProtector _protector = dataProtection.CreateProtector("Bot.ConversationText.v1");
+
+    public string Protect(string text) => _protector.Protect(text);
+
+    /// <summary>The text, or null when it cannot be decrypted (kept from before this version, or its key is gone).</summary>
+    public string? Unprotect(string? protectedText)
+    {
+        if (string.IsNullOrEmpty(protectedText)) return null;
+        try
+        {
+            return _protector.Unprotect(protectedText);
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return null;
+        }
+    }
 }
 
 public sealed class BotStateAccessors(ConversationState conversationState, UserState userState)

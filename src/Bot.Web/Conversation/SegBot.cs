@@ -34,7 +34,8 @@ public sealed class SegBot(
     DialogRuntime.DialogRunner dialogs,
     Announcements.SubscriptionStore subscriptions,
     TimeProvider clock,
-    Microsoft.Extensions.Options.IOptionsMonitor<ConversationOptions> options) : ActivityHandler
+    Microsoft.Extensions.Options.IOptionsMonitor<ConversationOptions> options,
+    ConversationTexts texts) : ActivityHandler
 {
     private const string WelcomeDialog = "welcome";
     private const string SubscribeDialog = "subscribe";
@@ -294,7 +295,7 @@ public sealed class SegBot(
             await GreetOnceAsync(turn, profile, language, ct);
             conversation.Clarification = new PendingClarification
             {
-                Question = question,
+                ProtectedQuestion = texts.Protect(question),
                 Offered = rest.Candidates.Select(c => c.Id).ToList(),
                 Confidences = rest.Candidates.Select(c => c.Confidence).ToList(),
             };
@@ -363,11 +364,11 @@ public sealed class SegBot(
     {
         if (id == "none")
         {
-            if (pending is not null)
+            if (texts.Unprotect(pending?.ProtectedQuestion) is { } question)
             {
-                var offered = pending.Offered.Select((o, i) => new Candidate(o, 0, i < pending.Confidences.Count ? pending.Confidences[i] : 0)).ToList();
-                await feedback.RecordUnansweredAsync(turn.Activity.From.Id, turn.Activity.ChannelId, language, pending.Question,
-                    QueueReason.ClarificationRejected, centres.FindIn(pending.Question)?.Id ?? profile.CentreId, offered, ct);
+                var offered = pending!.Offered.Select((o, i) => new Candidate(o, 0, i < pending.Confidences.Count ? pending.Confidences[i] : 0)).ToList();
+                await feedback.RecordUnansweredAsync(turn.Activity.From.Id, turn.Activity.ChannelId, language, question,
+                    QueueReason.ClarificationRejected, centres.FindIn(question)?.Id ?? profile.CentreId, offered, ct);
             }
             await SayAsync(turn, content.Texts.Get(language, TextKeys.Abstain), ct);
             await turn.SendActivityAsync(Menu(language), ct);
@@ -379,7 +380,7 @@ public sealed class SegBot(
             await turn.SendActivityAsync(Menu(language), ct);
             return;
         }
-        var centre = CentreOf(pending?.Question, profile, conversation);
+        var centre = CentreOf(texts.Unprotect(pending?.ProtectedQuestion), profile, conversation);
         await SendEntryAsync(turn, id, language, centre, ct);
     }
 

@@ -49,12 +49,7 @@ public static class DatabaseSetup
     {
         var factory = services.GetRequiredService<IDbContextFactory<BotDbContext>>();
         await using var db = await factory.CreateDbContextAsync(ct);
-        if (db.Database.IsSqlite())
-        {
-            var source = new SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource;
-            var folder = Path.GetDirectoryName(Path.GetFullPath(source));
-            if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
-        }
+        PrepareSqliteFiles(db);
         var pending = (await db.Database.GetPendingMigrationsAsync(ct)).Count();
         await db.Database.MigrateAsync(ct);
         if (db.Database.IsSqlite())
@@ -63,6 +58,24 @@ public static class DatabaseSetup
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
         }
         return pending;
+    }
+
+    /// <summary>
+    /// SQLite: creates the data folder (0700) and the database file (0600; its -wal, -shm and -journal files take that mode)
+    /// before SQLite does, and takes group and other access away from ones made earlier. Returns what it tightened.
+    /// </summary>
+    public static IReadOnlyList<string> PrepareSqliteFiles(IServiceProvider services)
+    {
+        using var db = services.GetRequiredService<IDbContextFactory<BotDbContext>>().CreateDbContext();
+        return PrepareSqliteFiles(db);
+    }
+
+    private static IReadOnlyList<string> PrepareSqliteFiles(BotDbContext db)
+    {
+        if (!db.Database.IsSqlite()) return [];
+        var source = new SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource;
+        if (string.IsNullOrEmpty(source) || source == ":memory:" || source.StartsWith("file:", StringComparison.OrdinalIgnoreCase)) return [];
+        return Privacy.DataFiles.EnsurePrivateDatabase(Path.GetFullPath(source));
     }
 
     private sealed class ContextFactory<TImpl>(IDbContextFactory<TImpl> inner) : IDbContextFactory<BotDbContext>

@@ -48,7 +48,7 @@ public sealed class QueueReports(IDbContextFactory<BotDbContext> dbFactory, Queu
     public async Task WriteCsvAsync(StaffScope scope, DateTimeOffset? from, DateTimeOffset? to, TextWriter output, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await using var csv = new CsvWriter(output, CultureInfo.InvariantCulture, leaveOpen: true);
+        await using var csv = CsvExport.Writer(output); // cells a spreadsheet would run as formulas are neutralised
         csv.WriteHeader<CsvRow>();
         await csv.NextRecordAsync();
         await foreach (var q in Items(db, scope, from, to).OrderBy(q => q.Id).AsAsyncEnumerable().WithCancellation(ct))

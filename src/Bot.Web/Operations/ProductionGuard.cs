@@ -8,7 +8,7 @@ namespace Bot.Web.Operations;
 /// <summary>
 /// In the Production environment (a deployment: <c>dotnet Bot.Web.dll</c>, systemd; <c>dotnet run</c> is Development)
 /// the app refuses to start with the defaults meant for a developer's machine: the SQLite file inside the
-/// repository, keys kept next to the data they protect, plain-HTTP public addresses, short webhook secrets, and
+/// repository, keys kept next to the data they protect (no key-encryption key), plain-HTTP public addresses, short webhook secrets, and
 /// placeholders copied from appsettings.example.json.
 /// </summary>
 public static class ProductionGuard
@@ -24,6 +24,12 @@ public static class ProductionGuard
         if (string.IsNullOrWhiteSpace(configuration["Security:PseudonymKey"]))
         {
             problems.Add("Security:PseudonymKey must be set (base64 of 32 random bytes, kept in your secret store): a generated key lives only in the database.");
+        }
+        if (string.IsNullOrWhiteSpace(configuration["Security:KeyEncryptionKey"]) && string.IsNullOrWhiteSpace(configuration["Security:KeyEncryptionKeyFile"]))
+        {
+            problems.Add("Security:KeyEncryptionKey must be set (base64 of 32 random bytes: openssl rand -base64 32; or Security:KeyEncryptionKeyFile, "
+                + "a file holding it): it encrypts the Data Protection keys, which are stored with the data. Keep it in your secret store, "
+                + "never with the database or its backups.");
         }
         var twilio = services.GetRequiredService<IOptions<TwilioOptions>>().Value;
         if (twilio.Enabled && !twilio.PublicBaseUrl.StartsWith("https://", StringComparison.OrdinalIgnoreCase))

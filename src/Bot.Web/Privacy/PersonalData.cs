@@ -242,11 +242,30 @@ public static class PrivacySetup
         if (string.IsNullOrWhiteSpace(settings.KeysFolder)) dp.PersistKeysToDbContext<BotDbContext>();
         else dp.PersistKeysToFileSystem(new DirectoryInfo(Path.GetFullPath(settings.KeysFolder, contentRoot)));
 
+        // The keys are stored encrypted with a key-encryption key that is not stored with them (see KeyEncryptionKey).
+        services.AddSingleton(sp =>
+        {
+            var security = sp.GetRequiredService<IOptions<SecurityOptions>>().Value;
+            var dataFolder = Path.GetFullPath(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.DataFolder, contentRoot);
+            var resolved = new SecurityOptions
+            {
+                KeyEncryptionKey = security.KeyEncryptionKey,
+                KeyEncryptionKeyFile = string.IsNullOrWhiteSpace(security.KeyEncryptionKeyFile) ? "" : Path.GetFullPath(security.KeyEncryptionKeyFile, contentRoot),
+            };
+            return KeyEncryptionKey.Resolve(resolved, KeyEncryptionKey.DefaultFile(dataFolder), sp.GetRequiredService<IHostEnvironment>().IsProduction());
+        });
+        services.AddSingleton<IConfigureOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>>(sp =>
+            new ConfigureOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>(o =>
+                o.XmlEncryptor = new KeyEncryptionXmlEncryptor(sp.GetRequiredService<KeyEncryptionKey>())));
+
         services.AddSingleton<UserDirectory>();
         return services;
     }
 
-    /// <summary>Masks a channel address for display: <c>+90 5** *** ** 34</c>, <c>whatsapp:+90…</c> likewise, chat ids keep the last two digits.</summary>
+    /// <summary>
+    /// Masks a channel address for display: <c>+90 5** *** ** 34</c>, <c>whatsapp:+90…</c> likewise; chat ids and web chat
+    /// ids (a browser's secret) keep only their last two letters or digits.
+    /// </summary>
     public static string Mask(string address)
     {
         var prefixEnd = address.IndexOf(':', StringComparison.Ordinal);
@@ -254,7 +273,7 @@ public static class PrivacySetup
         var value = address[(prefixEnd + 1)..];
         var chars = value.ToCharArray();
         var digitsSeen = 0;
-        var totalDigits = chars.Count(char.IsAsciiDigit);
+        var totalDigits = chars.Count(char.IsAsciiLetterOrDigit);
         for (var i = 0; i < chars.Length; i++)
         {
             if (!char.IsAsciiLetterOrDigit(chars[i])) continue;

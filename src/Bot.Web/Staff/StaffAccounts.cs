@@ -15,6 +15,7 @@ public sealed class StaffAccounts(
     IDbContextFactory<BotDbContext> dbFactory,
     CentreDirectory centres,
     StaffAudit audit,
+    StaffSessions sessions,
     TimeProvider clock)
 {
     /// <summary>Creates an account. Returns the errors (field → message) or the one-time password.</summary>
@@ -61,7 +62,8 @@ public sealed class StaffAccounts(
         await users.AddToRoleAsync(user, role);
         await users.RemoveClaimsAsync(user, (await users.GetClaimsAsync(user)).Where(c => c.Type == StaffClaims.Centre));
         await users.AddClaimsAsync(user, centreIds.Distinct().Select(c => new Claim(StaffClaims.Centre, c)));
-        await users.UpdateSecurityStampAsync(user); // open sessions pick the new scope up
+        await users.UpdateSecurityStampAsync(user);
+        await sessions.EndAllAsync(user.Id, ct); // open sessions end: the next sign-in has the new scope
         await audit.WriteAsync(actor, AuditActions.UserUpdated, user.Email ?? userId, $"role={role}; centres={string.Join(',', centreIds)}", ct);
         return AccountResult.Ok(null, user.Id);
     }
@@ -80,6 +82,7 @@ public sealed class StaffAccounts(
         await users.SetLockoutEndDateAsync(user, null);
         await users.ResetAccessFailedCountAsync(user);
         await users.UpdateSecurityStampAsync(user);
+        await sessions.EndAllAsync(user.Id, ct);
         await audit.WriteAsync(actor, AuditActions.PasswordReset, user.Email ?? userId, "", ct);
         return password;
     }

@@ -1,5 +1,6 @@
 using Bot.Web.Configuration;
 using Bot.Web.Data;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -33,7 +34,24 @@ public static class StaffSetup
             .AddSignInManager()
             .AddClaimsPrincipalFactory<StaffClaimsFactory>()
             .AddDefaultTokenProviders();
-        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+        services.Configure<SecurityStampValidatorOptions>(o =>
+        {
+            o.ValidationInterval = TimeSpan.FromMinutes(1);
+            // The principal is rebuilt from the account every minute: it keeps its session id.
+            o.OnRefreshingPrincipal = context =>
+            {
+                if (context.CurrentPrincipal?.FindFirst(StaffSessions.ClaimType) is { } session && context.NewPrincipal?.Identity is System.Security.Claims.ClaimsIdentity identity)
+                {
+                    identity.AddClaim(new System.Security.Claims.Claim(session.Type, session.Value));
+                }
+                return Task.CompletedTask;
+            };
+        });
+        services.AddSingleton<IPasswordHasher<StaffUser>, StaffPasswordHasher>();
+        services.AddSingleton<DummyPasswordHash>();
+        services.AddSingleton<UnknownAccountLockouts>();
+        services.AddSingleton<StaffSessions>();
+        services.AddScoped<StaffSignIn>();
 
         services.AddAuthentication(IdentityConstants.ApplicationScheme)
             .AddCookie(IdentityConstants.ApplicationScheme, o =>
@@ -49,7 +67,21 @@ public static class StaffSetup
                 o.LoginPath = PagesPrefix + "/login";
                 o.LogoutPath = PagesPrefix + "/logout";
                 o.AccessDeniedPath = PagesPrefix + "/denied";
-                o.Events = new CookieAuthenticationEvents { OnValidatePrincipal = SecurityStampValidator.ValidatePrincipalAsync };
+                o.Events = new CookieAuthenticationEvents
+                {
+                    // Every request: the cookie's session must still exist server-side (signing out deletes it).
+                    OnValidatePrincipal = async context =>
+                    {
+                        var sessions = context.HttpContext.RequestServices.GetRequiredService<StaffSessions>();
+                        if (context.Principal is null || !await sessions.IsActiveAsync(context.Principal, context.HttpContext.RequestAborted))
+                        {
+                            context.RejectPrincipal();
+                            await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
+                            return;
+                        }
+                        await SecurityStampValidator.ValidatePrincipalAsync(context);
+                    },
+                };
             })
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
 

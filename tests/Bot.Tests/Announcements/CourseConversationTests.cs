@@ -72,7 +72,7 @@ public sealed class CourseConversationTests : OutboxTestHost
         Assert.Contains("💰 Harçlık yok", result, StringComparison.Ordinal);
         Assert.DoesNotContain("Vatandaşlar için kurs", result, StringComparison.Ordinal);
 
-        var userId = await Host.Services.GetRequiredService<UserDirectory>().IdOfAsync("webchat", "fit-user");
+        var userId = await Host.Services.GetRequiredService<UserDirectory>().IdOfAsync("webchat", Infrastructure.BotHost.WebChatId("fit-user"));
         var contact = (await Host.Services.GetRequiredService<UserDirectory>().ContactAsync(userId))!;
         Assert.Equal((LegalStatuses.TemporaryProtection, DateTimeOffset.UtcNow.Year - 30), (contact.LegalStatus, contact.BirthYear));
         await Text("fit-user", "hayır"); // no subscription offer
@@ -101,7 +101,7 @@ public sealed class CourseConversationTests : OutboxTestHost
         Assert.Contains("Şu anda açık kurslar var ama verdiğiniz bilgilere uygun olanı yok.", result, StringComparison.Ordinal);
         Assert.Contains("Toplum merkezlerinin meslek kursları", result, StringComparison.Ordinal); // the general rules
         Assert.DoesNotContain("Dikiş ve nakış kursu", result, StringComparison.Ordinal);
-        var userId = await Host.Services.GetRequiredService<UserDirectory>().IdOfAsync("webchat", "no-fit");
+        var userId = await Host.Services.GetRequiredService<UserDirectory>().IdOfAsync("webchat", Infrastructure.BotHost.WebChatId("no-fit"));
         var contact = (await Host.Services.GetRequiredService<UserDirectory>().ContactAsync(userId))!;
         Assert.Equal((null, null), (contact.LegalStatus, contact.BirthYear));
     }

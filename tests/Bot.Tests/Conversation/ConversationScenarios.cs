@@ -209,7 +209,7 @@ public static class ConversationScenarios
     public static async Task<JObject> ReadConversationAsync(BotHost host, string webChatUserId)
     {
         var users = host.Services.GetRequiredService<Bot.Web.Privacy.UserDirectory>();
-        var id = await users.IdOfAsync("webchat", webChatUserId);
+        var id = await users.IdOfAsync("webchat", BotHost.WebChatId(webChatUserId));
         var factory = host.Services.GetRequiredService<IDbContextFactory<BotDbContext>>();
         await using var db = await factory.CreateDbContextAsync();
         var row = await db.State.SingleAsync(s => s.Key == $"webchat/conversations/{id}");

@@ -91,7 +91,7 @@ public sealed class TranscriptTests
 
     private static async Task CheckAsync(BotHost host, string user, string check, string where)
     {
-        var userId = await host.Services.GetRequiredService<UserDirectory>().IdOfAsync(WebChatAdapter.ChannelId, user);
+        var userId = await host.Services.GetRequiredService<UserDirectory>().IdOfAsync(WebChatAdapter.ChannelId, BotHost.WebChatId(user));
         await using var db = await host.Services.GetRequiredService<IDbContextFactory<BotDbContext>>().CreateDbContextAsync();
         var parts = check.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         switch (parts[0])

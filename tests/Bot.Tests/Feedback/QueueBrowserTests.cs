@@ -56,7 +56,7 @@ public sealed class QueueBrowserTests(Browser browser) : IAsyncLifetime
         await Assertions.Expect(page.Locator("#items tbody tr td[data-label='Durum']").First).ToHaveTextAsync("Yanıtlandı");
         await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.Artifacts, "staff-queue-answered.png"), FullPage = true });
 
-        var ar = await _host.Client.GetFromJsonAsync<JsonElement>("/api/webchat/messages?userId=web-ar");
+        var ar = await _host.Client.GetFromJsonAsync<JsonElement>("/api/webchat/messages?userId=" + BotHost.WebChatId("web-ar"));
         Assert.Contains("المراكز لا تبيع تذاكر", ar.GetProperty("replies")[0].GetProperty("text").GetString());
         Assert.Equal("rtl", ar.GetProperty("replies")[0].GetProperty("direction").GetString());
         var tr = await _host.SayAsync("web-tr", "teşekkürler");

@@ -202,9 +202,9 @@ public sealed class QueueTests : QueueTestHost
         Assert.Equal(3, messages.GetArrayLength()); // the request and the two messages written while waiting
 
         Assert.Equal(HttpStatusCode.OK, (await Admin.PostAsJsonAsync($"/api/staff/conversations/{person}/reply", new { text = "Merhaba, yarın sizi arayacağız." })).StatusCode);
-        var waiting = await Host.Client.GetFromJsonAsync<JsonElement>("/api/webchat/messages?userId=web-handover");
+        var waiting = await Host.Client.GetFromJsonAsync<JsonElement>("/api/webchat/messages?userId=" + BotHost.WebChatId("web-handover"));
         Assert.Equal("Merhaba, yarın sizi arayacağız.", waiting.GetProperty("replies")[0].GetProperty("text").GetString());
-        Assert.Equal(0, (await Host.Client.GetFromJsonAsync<JsonElement>("/api/webchat/messages?userId=web-handover")).GetProperty("replies").GetArrayLength());
+        Assert.Equal(0, (await Host.Client.GetFromJsonAsync<JsonElement>("/api/webchat/messages?userId=" + BotHost.WebChatId("web-handover"))).GetProperty("replies").GetArrayLength());
 
         Assert.Equal(HttpStatusCode.OK, (await Admin.PostAsync($"/api/staff/conversations/{person}/hand-back", null)).StatusCode);
         var back = await Host.SayAsync("web-handover", "çalışma izni için hangi belgeler gerekiyor");

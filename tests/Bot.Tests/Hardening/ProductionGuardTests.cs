@@ -40,6 +40,7 @@ public sealed class ProductionGuardTests
         Assert.Contains("Configuration error", errors, StringComparison.Ordinal);
         Assert.Contains("Database:DataFolder must be an absolute folder", errors, StringComparison.Ordinal);
         Assert.Contains("Security:PseudonymKey must be set", errors, StringComparison.Ordinal);
+        Assert.Contains("Security:KeyEncryptionKey must be set", errors, StringComparison.Ordinal);
         Assert.Contains("Twilio:PublicBaseUrl must be an https:// address", errors, StringComparison.Ordinal);
         Assert.Contains("Centres:adana:Address still holds the placeholder", errors, StringComparison.Ordinal);
         Assert.DoesNotContain("token", errors.Replace("Token", "", StringComparison.Ordinal), StringComparison.Ordinal); // no secret echoed

@@ -36,15 +36,15 @@ public sealed class ProxyTests
             ["Proxy:KnownProxies:0"] = "127.0.0.1", ["RateLimits:WebChatPerIpPerMinute"] = "2",
         });
         var a = new List<HttpStatusCode>();
-        for (var i = 0; i < 3; i++) a.Add((await GetAsync(host, "/api/webchat/messages?userId=x", "203.0.113.7")).StatusCode);
-        var b = (await GetAsync(host, "/api/webchat/messages?userId=y", "198.51.100.9")).StatusCode;
+        for (var i = 0; i < 3; i++) a.Add((await GetAsync(host, "/api/webchat/messages?userId=" + BotHost.WebChatId("x"), "203.0.113.7")).StatusCode);
+        var b = (await GetAsync(host, "/api/webchat/messages?userId=" + BotHost.WebChatId("y"), "198.51.100.9")).StatusCode;
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], a);
         Assert.Equal(HttpStatusCode.OK, b);
 
         using var direct = new TempFolder();
         await using var unproxied = await BotHost.StartSqliteAsync(direct.Path, extra: new Dictionary<string, string?> { ["RateLimits:WebChatPerIpPerMinute"] = "2" });
         var c = new List<HttpStatusCode>();
-        for (var i = 0; i < 3; i++) c.Add((await GetAsync(unproxied, "/api/webchat/messages?userId=z", "192.0.2." + i)).StatusCode);
+        for (var i = 0; i < 3; i++) c.Add((await GetAsync(unproxied, "/api/webchat/messages?userId=" + BotHost.WebChatId("z"), "192.0.2." + i)).StatusCode);
         Assert.Equal(HttpStatusCode.TooManyRequests, c[2]); // changing X-Forwarded-For does not escape the limit
     }
 }

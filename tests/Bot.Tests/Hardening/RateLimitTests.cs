@@ -23,7 +23,7 @@ public sealed class RateLimitTests
         var codes = new List<HttpStatusCode>();
         for (var i = 0; i < 5; i++)
         {
-            using var response = await host.Client.PostAsJsonAsync("/api/webchat/messages", new { userId = "spammer", text = "merhaba " + i });
+            using var response = await host.Client.PostAsJsonAsync("/api/webchat/messages", new { userId = BotHost.WebChatId("spammer"), text = "merhaba " + i });
             codes.Add(response.StatusCode);
             if (response.StatusCode == HttpStatusCode.TooManyRequests)
             {
@@ -111,7 +111,7 @@ public sealed class RateLimitTests
         var codes = new List<HttpStatusCode>();
         for (var i = 0; i < 6; i++)
         {
-            using var response = await host.Client.GetAsync($"/api/webchat/messages?userId=user-{i}");
+            using var response = await host.Client.GetAsync("/api/webchat/messages?userId=" + BotHost.WebChatId($"user-{i}"));
             codes.Add(response.StatusCode);
             if (i == 5) Assert.Equal("60", response.Headers.RetryAfter?.ToString());
         }

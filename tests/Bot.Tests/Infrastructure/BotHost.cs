@@ -75,10 +75,19 @@ public sealed class BotHost : IAsyncDisposable
         return StartAsync(settings, logs, clock);
     }
 
-    /// <summary>Sends one web chat message and returns the bot's replies.</summary>
+    /// <summary>
+    /// The web chat id a test's short user name stands for: the app accepts only long random ids (a browser's secret), so
+    /// a name such as <c>u-1</c> becomes a fixed 128-bit id derived from it (the same name, the same id). Ids the app
+    /// accepts already are kept as they are.
+    /// </summary>
+    public static string WebChatId(string name) => Bot.Web.Channels.WebChat.WebChatIds.IsValid(name)
+        ? name
+        : "t-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("bot-tests webchat\n" + name)), 0, 16);
+
+    /// <summary>Sends one web chat message as the user <paramref name="userId"/> (see <see cref="WebChatId"/>) and returns the bot's replies.</summary>
     public async Task<IReadOnlyList<Reply>> SayAsync(string userId, string? text = null, string? value = null)
     {
-        using var response = await Client.PostAsJsonAsync("/api/webchat/messages", new { userId, text, value });
+        using var response = await Client.PostAsJsonAsync("/api/webchat/messages", new { userId = WebChatId(userId), text, value });
         var body = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode) throw new HttpRequestException($"{(int)response.StatusCode}: {body}");
         return JsonSerializer.Deserialize<ReplyList>(body, Json)!.Replies;

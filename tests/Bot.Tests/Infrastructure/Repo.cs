@@ -60,6 +60,8 @@ public sealed class TempFolder : IDisposable
     {
         try
         {
+            // The key-encryption key the app makes beside a data folder when none is configured.
+            if (Directory.Exists(Path + "-keys")) Directory.Delete(Path + "-keys", recursive: true);
             Directory.Delete(Path, recursive: true);
         }
         catch (IOException)

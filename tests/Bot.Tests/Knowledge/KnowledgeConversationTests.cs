@@ -124,7 +124,7 @@ public sealed class KnowledgeConversationTests : IAsyncLifetime
 
     private async Task<Bot.Web.Feedback.UnansweredQuestion> SingleQueued(string webChatUser)
     {
-        var id = await _host.Services.GetRequiredService<UserDirectory>().IdOfAsync("webchat", webChatUser);
+        var id = await _host.Services.GetRequiredService<UserDirectory>().IdOfAsync("webchat", BotHost.WebChatId(webChatUser));
         var factory = _host.Services.GetRequiredService<IDbContextFactory<BotDbContext>>();
         await using var db = await factory.CreateDbContextAsync();
         return await db.Unanswered.SingleAsync(u => u.UserId == id);

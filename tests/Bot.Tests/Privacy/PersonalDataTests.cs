@@ -52,6 +52,36 @@ public sealed class PersonalDataTests
     }
 
     [Fact]
+    public async Task The_question_a_clarification_waits_on_is_kept_encrypted_in_the_conversation_state()
+    {
+        using var data = new TempFolder();
+        await using var host = await BotHost.StartSqliteAsync(data.Path);
+        var knowledge = host.Services.GetRequiredService<Bot.Web.Knowledge.KnowledgeService>();
+        string[] tries = ["kurs", "kurs parası", "başvuru", "belge", "izin", "ev", "destek", "eğitim", "para", "kart", "merkez"];
+        var question = tries.First(t => knowledge.Match(t).Kind == Bot.Web.Knowledge.MatchKind.Clarify);
+        var ask = await host.SayAsync("clarified", question);
+        Assert.Equal("kb:none", ask[^1].SuggestedActions[^1].Value);
+
+        var factory = host.Services.GetRequiredService<IDbContextFactory<BotDbContext>>();
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            var rows = await db.State.Select(s => s.Data).ToListAsync();
+            var conversation = Assert.Single(rows, r => r.Contains("Clarification", StringComparison.Ordinal));
+            Assert.DoesNotContain("\"" + question + "\"", conversation, StringComparison.Ordinal);
+            Assert.DoesNotContain("\"Question\"", conversation, StringComparison.Ordinal);
+        }
+
+        // Still recorded for staff, with its text, when none of the offered entries was meant.
+        await host.SayAsync("clarified", value: "kb:none");
+        var userId = await host.Services.GetRequiredService<UserDirectory>().IdOfAsync("webchat", BotHost.WebChatId("clarified"));
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            var item = await db.Unanswered.SingleAsync(u => u.UserId == userId);
+            Assert.Equal(question, item.Text);
+        }
+    }
+
+    [Fact]
     public async Task Logs_at_information_and_above_hold_no_message_text_or_address()
     {
         using var data = new TempFolder();
@@ -92,6 +122,8 @@ public sealed class PersonalDataTests
     [InlineData("+90 532 123 45 34", "+90 5** *** ** 34")]
     [InlineData("whatsapp:+905321234534", "whatsapp:+905*******34")]
     [InlineData("123456789", "*******89")]
+    [InlineData("w-Qm9uIGpvdXIgbGUgbW9uZGU", "*-*********************GU")]
+    [InlineData("web-1b4e28ba-2fa1-11d2-883f-0016a5d4c3f2", "***-********-****-****-****-**********f2")]
     public void Addresses_are_masked_for_display(string address, string masked) =>
         Assert.Equal(masked, PrivacySetup.Mask(address));
 }

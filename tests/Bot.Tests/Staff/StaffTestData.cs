@@ -38,6 +38,37 @@ public static class StaffTestData
         return id;
     }
 
+    /// <summary>A browser-like client (cookies, no redirects followed) signed in to the dashboard as <paramref name="email"/>.</summary>
+    public static async Task<(HttpClient Client, System.Net.CookieContainer Cookies)> SignInAsync(this BotHost host, string email, string password = Password)
+    {
+        var cookies = new System.Net.CookieContainer();
+        var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = cookies }) { BaseAddress = host.BaseAddress };
+        using var response = await PostSignInAsync(client, email, password);
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, response.StatusCode);
+        return (client, cookies);
+    }
+
+    /// <summary>Posts the sign-in form (with its anti-forgery token) as a browser would.</summary>
+    public static async Task<HttpResponseMessage> PostSignInAsync(HttpClient client, string email, string password)
+    {
+        var form = await client.GetStringAsync("/staff/login");
+        var token = System.Text.RegularExpressions.Regex.Match(form, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+        Assert.NotEmpty(token);
+        return await client.PostAsync("/staff/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Email"] = email, ["Password"] = password, ["__RequestVerificationToken"] = token,
+        }));
+    }
+
+    /// <summary>The anti-forgery token of a dashboard page's form.</summary>
+    public static async Task<string> FormTokenAsync(HttpClient client, string page)
+    {
+        var html = await client.GetStringAsync(page);
+        var token = System.Text.RegularExpressions.Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+        Assert.NotEmpty(token);
+        return token;
+    }
+
     public static HttpClient ApiClient(this BotHost host, string key)
     {
         var client = new HttpClient { BaseAddress = host.BaseAddress };

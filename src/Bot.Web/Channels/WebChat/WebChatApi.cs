@@ -13,12 +13,12 @@ public static class WebChatApi
 
     public static IEndpointRouteBuilder MapWebChat(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/chat", (BotContent content) => Results.Content(ChatPage.Render(content.Texts), "text/html; charset=utf-8"));
+        app.MapGet("/chat", ChatPage.Serve);
         app.MapPost("/api/webchat/messages", PostMessage).RequireRateLimiting(Operations.RateLimitSetup.WebChatPolicy);
         app.MapGet("/api/webchat/messages", async Task<IResult> (string? userId, HttpResponse response, WebChatAdapter adapter, CancellationToken ct) =>
         {
-            if (string.IsNullOrWhiteSpace(userId) || userId.Length > MaxUserIdLength) return Problem("userId (at most 128 characters) is required.");
-            if (await adapter.RetryAfterAsync(userId, message: false, ct) is { } wait) return TooMany(response, wait, "Too many requests from this user: wait and ask again.");
+            if (!WebChatIds.IsValid(userId)) return Problem(WebChatIds.Rule); // the id is the only key to this person's answers
+            if (await adapter.RetryAfterAsync(userId!, message: false, ct) is { } wait) return TooMany(response, wait, "Too many requests from this user: wait and ask again.");
             var pending = await adapter.PendingAsync(userId, ct);
             return TypedResults.Ok(new { replies = pending.Select(WebChatMapping.ToReply).ToList() });
         }).RequireRateLimiting(Operations.RateLimitSetup.WebChatPolicy);
@@ -70,6 +70,7 @@ public static class WebChatApi
 
             if (string.IsNullOrWhiteSpace(userId)) errors.TryAdd("userId", ["userId is required."]);
             else if (userId.Length > MaxUserIdLength) errors.TryAdd("userId", [$"userId must be at most {MaxUserIdLength} characters."]);
+            else if (!WebChatIds.IsValid(userId)) errors.TryAdd("userId", [WebChatIds.Rule]);
             if (string.IsNullOrWhiteSpace(text) && string.IsNullOrWhiteSpace(value))
             {
                 errors.TryAdd("text", ["text (or value, for a button) is required."]);

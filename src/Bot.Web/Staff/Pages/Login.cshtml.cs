@@ -1,10 +1,9 @@
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Bot.Web.Staff.Pages;
 
-public sealed class LoginModel(SignInManager<StaffUser> signIn, StaffAudit audit, StaffUi text) : PageModel
+public sealed class LoginModel(StaffSignIn signIn, StaffAudit audit, StaffUi text) : PageModel
 {
     [BindProperty] public string Email { get; set; } = "";
     [BindProperty] public string Password { get; set; } = "";
@@ -20,15 +19,16 @@ public sealed class LoginModel(SignInManager<StaffUser> signIn, StaffAudit audit
         if (string.IsNullOrEmpty(Password)) ModelState.AddModelError(nameof(Password), text["validation.required"]);
         if (!ModelState.IsValid) return Page();
 
-        var result = await signIn.PasswordSignInAsync(Email.Trim(), Password, isPersistent: false, lockoutOnFailure: true);
-        if (result.Succeeded)
+        var result = await signIn.PasswordSignInAsync(Email.Trim(), Password, HttpContext.RequestAborted);
+        if (result == SignInOutcome.Succeeded)
         {
             await audit.WriteAsync(Email.Trim(), AuditActions.SignIn, ct: HttpContext.RequestAborted);
             return LocalRedirect(StaffPaths.SafeReturn(Url, returnUrl));
         }
-        // The same message for an unknown email and a wrong password: nothing tells which accounts exist.
-        Error = result.IsLockedOut ? text["login.locked"] : text["login.failed"];
-        await audit.WriteAsync(Email.Trim(), result.IsLockedOut ? AuditActions.LockedOut : AuditActions.SignInFailed, ct: HttpContext.RequestAborted);
+        // The same messages, in the same order, for an unknown email as for a real one: nothing tells which accounts exist.
+        var locked = result == SignInOutcome.LockedOut;
+        Error = locked ? text["login.locked"] : text["login.failed"];
+        await audit.WriteAsync(Email.Trim(), locked ? AuditActions.LockedOut : AuditActions.SignInFailed, ct: HttpContext.RequestAborted);
         return Page();
     }
 }

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Bot.Web.Staff.Pages;
 
-public sealed class PasswordModel(UserManager<StaffUser> users, SignInManager<StaffUser> signIn, StaffAudit audit, StaffUi text) : PageModel
+public sealed class PasswordModel(UserManager<StaffUser> users, StaffSignIn signIn, StaffAudit audit, StaffUi text) : PageModel
 {
     [BindProperty] public string Current { get; set; } = "";
     [BindProperty] public string New { get; set; } = "";
@@ -36,7 +36,7 @@ public sealed class PasswordModel(UserManager<StaffUser> users, SignInManager<St
         }
         user.MustChangePassword = false;
         await users.UpdateAsync(user);
-        await signIn.RefreshSignInAsync(user);
+        await signIn.RestartSessionAsync(user, HttpContext.RequestAborted); // other sessions of the account end
         await audit.WriteAsync(user.Email ?? user.Id, AuditActions.PasswordChanged, ct: HttpContext.RequestAborted);
         TempData["done"] = "password.changed";
         return LocalRedirect(StaffSetup.PagesPrefix);

@@ -20,12 +20,15 @@ public sealed class ReportsModel(QueueReports reports, CentreDirectory centres) 
     }
 
     /// <summary>The items in scope as CSV (pseudonymous).</summary>
-    public async Task OnGetCsvAsync(string? from, string? to, CancellationToken ct)
+    public async Task<IActionResult> OnGetCsvAsync(string? from, string? to, CancellationToken ct)
     {
         Response.ContentType = "text/csv; charset=utf-8";
         Response.Headers.ContentDisposition = "attachment; filename=queue-items.csv";
-        await using var writer = new StreamWriter(Response.Body, new System.Text.UTF8Encoding(true));
-        await reports.WriteCsvAsync(StaffScope.Of(User), StaffPaths.Date(from), StaffPaths.Date(to)?.AddDays(1), writer, ct);
+        await using (var writer = new StreamWriter(Response.Body, new System.Text.UTF8Encoding(true)))
+        {
+            await reports.WriteCsvAsync(StaffScope.Of(User), StaffPaths.Date(from), StaffPaths.Date(to)?.AddDays(1), writer, ct);
+        }
+        return new EmptyResult(); // the file is the whole response: no page after it
     }
 
     /// <summary>Items per category as horizontal bars: an inline SVG drawn here (no script, no external library).</summary>

@@ -1,7 +1,10 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using System.Net.Http.Json;
 using Bot.Tests.Infrastructure;
+using Bot.Tests.Staff;
+using Bot.Web.Staff;
 using Bot.Web.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,6 +14,9 @@ namespace Bot.Tests.Channels.WebChat;
 
 public sealed class WebChatApiTests : IAsyncLifetime
 {
+    /// <summary>A user id the app accepts (a browser's random id).</summary>
+    private const string ValidId = "w-Qm9uIGpvdXIgbGUgbW9uZGU";
+
     private readonly TempFolder _data = new();
     private BotHost _host = null!;
 
@@ -28,13 +34,13 @@ public sealed class WebChatApiTests : IAsyncLifetime
         { "not an object", "[\"hello\"]", HttpStatusCode.BadRequest, "JSON object" },
         { "empty body", "", HttpStatusCode.BadRequest, "JSON object" },
         { "missing userId", "{\"text\":\"merhaba\"}", HttpStatusCode.BadRequest, "userId is required" },
-        { "missing text", "{\"userId\":\"u1\"}", HttpStatusCode.BadRequest, "text (or value, for a button) is required" },
-        { "blank text", "{\"userId\":\"u1\",\"text\":\"   \"}", HttpStatusCode.BadRequest, "is required" },
-        { "text is a number", "{\"userId\":\"u1\",\"text\":42}", HttpStatusCode.BadRequest, "text must be a string" },
-        { "text too long", $"{{\"userId\":\"u1\",\"text\":\"{new string('a', 4097)}\"}}", HttpStatusCode.BadRequest, "at most 4096 characters" },
+        { "missing text", "{\"userId\":\"" + ValidId + "\"}", HttpStatusCode.BadRequest, "text (or value, for a button) is required" },
+        { "blank text", "{\"userId\":\"" + ValidId + "\",\"text\":\"   \"}", HttpStatusCode.BadRequest, "is required" },
+        { "text is a number", "{\"userId\":\"" + ValidId + "\",\"text\":42}", HttpStatusCode.BadRequest, "text must be a string" },
+        { "text too long", $"{{\"userId\":\"{ValidId}\",\"text\":\"{new string('a', 4097)}\"}}", HttpStatusCode.BadRequest, "at most 4096 characters" },
         { "userId too long", $"{{\"userId\":\"{new string('u', 129)}\",\"text\":\"hi\"}}", HttpStatusCode.BadRequest, "at most 128 characters" },
-        { "body too large", $"{{\"userId\":\"u1\",\"text\":\"{new string('a', 70_000)}\"}}", HttpStatusCode.RequestEntityTooLarge, "at most 65536 bytes" },
-        { "deeply nested", "{\"userId\":\"u1\",\"text\":\"x\",\"extra\":" + new string('[', 50) + new string(']', 50) + "}", HttpStatusCode.BadRequest, "JSON object" },
+        { "body too large", $"{{\"userId\":\"{ValidId}\",\"text\":\"{new string('a', 70_000)}\"}}", HttpStatusCode.RequestEntityTooLarge, "at most 65536 bytes" },
+        { "deeply nested", "{\"userId\":\"" + ValidId + "\",\"text\":\"x\",\"extra\":" + new string('[', 50) + new string(']', 50) + "}", HttpStatusCode.BadRequest, "JSON object" },
     };
 
     [Theory]
@@ -54,6 +60,39 @@ public sealed class WebChatApiTests : IAsyncLifetime
         await using var db = await factory.CreateDbContextAsync();
         Assert.Equal(0, await db.BotUsers.CountAsync());
         Assert.Equal(0, await db.State.CountAsync());
+    }
+
+    [Theory]
+    [InlineData("u-1")]
+    [InlineData("user-42")]
+    [InlineData("web-1234567890")]
+    [InlineData("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")]
+    [InlineData("abababababababababababababab")]
+    [InlineData("a long id with spaces in it, long")]
+    public async Task Short_or_guessable_user_ids_are_refused_on_both_endpoints_and_nothing_is_stored(string id)
+    {
+        using var post = await _host.Client.PostAsJsonAsync("/api/webchat/messages", new { userId = id, text = "merhaba" });
+        Assert.Equal(HttpStatusCode.BadRequest, post.StatusCode);
+        Assert.Contains("random id", await post.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var get = await _host.Client.GetAsync("/api/webchat/messages?userId=" + Uri.EscapeDataString(id));
+        Assert.Equal(HttpStatusCode.BadRequest, get.StatusCode);
+        Assert.Contains("random id", await get.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var factory = _host.Services.GetRequiredService<IDbContextFactory<BotDbContext>>();
+        await using var db = await factory.CreateDbContextAsync();
+        Assert.Equal(0, await db.BotUsers.CountAsync());
+    }
+
+    [Fact]
+    public async Task Staff_see_a_web_chat_id_masked_like_a_phone_number()
+    {
+        var id = BotHost.WebChatId("masked-user");
+        await _host.SayAsync(id, "merhaba");
+        using var admin = _host.ApiClient(await _host.ApiKeyAsync("people", StaffRoles.Admin));
+        var people = await admin.GetStringAsync("/api/staff/people");
+        Assert.DoesNotContain(id[..^2], people, StringComparison.Ordinal);
+        Assert.DoesNotContain(id[2..12], people, StringComparison.Ordinal);
+        Assert.Contains(new string('*', id.Length - 4) + id[^2..], people, StringComparison.Ordinal);
     }
 
     [Fact]
