@@ -56,7 +56,7 @@ public sealed class RateLimitTests
         var codes = new List<HttpStatusCode>();
         for (var i = 0; i < 160; i++)
         {
-            using var response = await host.Client.PostAsJsonAsync("/api/webchat/messages", new { userId = "flooder", text = "merhaba " + i });
+            using var response = await host.Client.PostAsJsonAsync("/api/webchat/messages", new { userId = BotHost.WebChatId("flooder"), text = "merhaba " + i });
             codes.Add(response.StatusCode);
             if (response.StatusCode == HttpStatusCode.TooManyRequests)
             {
@@ -67,7 +67,7 @@ public sealed class RateLimitTests
         Assert.Equal(160, codes.Count(c => c is HttpStatusCode.OK or HttpStatusCode.TooManyRequests));
         // Everyone else at the same address (a community centre's wifi): answered, and their page's checks too.
         for (var user = 0; user < 5; user++) Assert.NotEmpty(await host.SayAsync("neighbour-" + user, "merhaba"));
-        using var poll = await host.Client.GetAsync("/api/webchat/messages?userId=neighbour-0");
+        using var poll = await host.Client.GetAsync("/api/webchat/messages?userId=" + BotHost.WebChatId("neighbour-0"));
         Assert.Equal(HttpStatusCode.OK, poll.StatusCode);
     }
 
@@ -79,12 +79,12 @@ public sealed class RateLimitTests
         var codes = new List<HttpStatusCode>();
         for (var i = 0; i < 6; i++)
         {
-            using var response = await host.Client.GetAsync("/api/webchat/messages?userId=checker");
+            using var response = await host.Client.GetAsync("/api/webchat/messages?userId=" + BotHost.WebChatId("checker"));
             codes.Add(response.StatusCode);
             if (i == 5) Assert.True(response.Headers.RetryAfter?.Delta is { TotalSeconds: >= 1 and <= 60 });
         }
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], codes);
-        using var other = await host.Client.GetAsync("/api/webchat/messages?userId=someone-else");
+        using var other = await host.Client.GetAsync("/api/webchat/messages?userId=" + BotHost.WebChatId("someone-else"));
         Assert.Equal(HttpStatusCode.OK, other.StatusCode);
         Assert.NotEmpty(await host.SayAsync("someone-else", "merhaba"));
     }

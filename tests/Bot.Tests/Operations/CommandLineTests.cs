@@ -42,7 +42,11 @@ public sealed class CommandLineTests
     {
         using var data = new TempFolder();
         var exit = await CommandLine.RunAsync(["--urls", "http://127.0.0.1:1", "staff", "add-admin", "first@example.org", "--Database:DataFolder", data.Path],
-            b => b.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Content:Root"] = Repo.Root }));
+            b => b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Content:Root"] = Repo.Root,
+                ["Security:KeyEncryptionKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)), // Production needs it
+            }));
         Assert.Equal(0, exit);
         var options = new DbContextOptionsBuilder<SqliteBotDbContext>().UseSqlite($"Data Source={Path.Combine(data.Path, "bot.db")};Pooling=false").Options;
         await using var db = new SqliteBotDbContext(options);

@@ -1,3 +1,4 @@
+using Bot.Tests.Infrastructure;
 using System.Net.Http.Json;
 using System.Net;
 using Bot.Tests.Channels.WhatsApp;
@@ -155,14 +156,14 @@ public sealed class OutboxLifecycleTests : OutboxTestHost
     [Fact]
     public async Task A_web_chat_subscriber_finds_the_announcement_when_the_chat_is_next_opened()
     {
-        var userId = await Host.SubscriberAsync("webchat", "web-reader", "gaziantep", Bot.Web.Announcements.Topics.Vocational, "tr");
+        var userId = await Host.SubscriberAsync("webchat", BotHost.WebChatId("web-reader"), "gaziantep", Bot.Web.Announcements.Topics.Vocational, "tr");
         var course = await CourseAsync();
         var announcement = await AnnounceAsync(course);
         var rows = await WaitForRowsAsync(announcement.Id, Settled);
         var row = Assert.Single(rows, r => r.UserId == userId);
         Assert.Equal(OutboxStatus.Sent, row.Status);
 
-        var opened = await Host.Client.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/webchat/messages?userId=web-reader");
+        var opened = await Host.Client.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/webchat/messages?userId=" + BotHost.WebChatId("web-reader"));
         var text = opened.GetProperty("replies")[0].GetProperty("text").GetString();
         Assert.Contains(course.Title(Bot.Web.Localization.Language.Turkish), text, StringComparison.Ordinal);
     }
