@@ -38,7 +38,8 @@ public sealed class ConversationFaultTests : ChannelFaultHost
         // No reply lost. A reply whose answer never came back may have arrived or not: for a reply one more send is
         // better than silence, so exactly those two (the two dropped answers) arrive twice, nothing else.
         Assert.All(users, chat => Assert.Equal(expected, Collapse(Telegram.TextsTo(chat))));
-        Assert.Equal(2, users.Sum(chat => Telegram.TextsTo(chat).Count - expected.Count));
+        // (When the second drop meets the first one's repeat, that message arrives twice and is then taken as sent.)
+        Assert.InRange(users.Sum(chat => Telegram.TextsTo(chat).Count - expected.Count), 1, 2);
     }
 
     [Fact]
