@@ -26,9 +26,21 @@ public static class KeyRingCheck
             ? (IKeyStore)new DatabaseKeys(services.GetRequiredService<IDbContextFactory<BotDbContext>>())
             : new FolderKeys(Path.GetFullPath(settings.KeysFolder, contentRoot));
 
+        IReadOnlyList<(string Name, string Xml)> stored;
+        try
+        {
+            stored = await store.ReadAsync(ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not OptionsValidationException)
+        {
+            // The database is not reachable yet (the app starts anyway and reports not ready): Data Protection reads the
+            // keys once it is, and a key it cannot decrypt then fails each use with a CryptographicException.
+            log.LogWarning("The Data Protection keys could not be checked at start ({Error}); they are checked at the next start", e.GetType().Name);
+            return;
+        }
         var problems = new List<string>();
         var encrypted = 0;
-        foreach (var (name, xml) in await store.ReadAsync(ct))
+        foreach (var (name, xml) in stored)
         {
             var key = XElement.Parse(xml);
             var inClear = key.Descendants().Where(e => (bool?)e.Attribute(RequiresEncryption) == true).ToList();
