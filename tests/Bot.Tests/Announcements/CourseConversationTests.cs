@@ -99,7 +99,7 @@ public sealed class CourseConversationTests : OutboxTestHost
         var result = await Text("no-fit", "Gaziantep");
 
         Assert.Contains("Şu anda açık kurslar var ama verdiğiniz bilgilere uygun olanı yok.", result, StringComparison.Ordinal);
-        Assert.Contains("Toplum merkezlerinin meslek kursları", result, StringComparison.Ordinal); // the general rules
+        Assert.Contains("Meslek kursları hem göçmenlere hem yerel halka açıktır", result, StringComparison.Ordinal); // the general rules
         Assert.DoesNotContain("Dikiş ve nakış kursu", result, StringComparison.Ordinal);
         var userId = await Host.Services.GetRequiredService<UserDirectory>().IdOfAsync("webchat", "no-fit");
         var contact = (await Host.Services.GetRequiredService<UserDirectory>().ContactAsync(userId))!;
