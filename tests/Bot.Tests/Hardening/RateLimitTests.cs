@@ -63,7 +63,7 @@ public sealed class RateLimitTests
                 Assert.True(response.Headers.RetryAfter?.Delta is { TotalSeconds: >= 1 and <= 60 }, $"Retry-After {response.Headers.RetryAfter}");
             }
         }
-        Assert.InRange(codes.Count(c => c == HttpStatusCode.OK), 10, 20); // the burst, and what refilled meanwhile
+        Assert.InRange(codes.Count(c => c == HttpStatusCode.OK), 10, 40); // the burst, and what refilled meanwhile (5 every 10 s)
         Assert.Equal(160, codes.Count(c => c is HttpStatusCode.OK or HttpStatusCode.TooManyRequests));
         // Everyone else at the same address (a community centre's wifi): answered, and their page's checks too.
         for (var user = 0; user < 5; user++) Assert.NotEmpty(await host.SayAsync("neighbour-" + user, "merhaba"));

@@ -42,6 +42,7 @@ public sealed class BotHost : IAsyncDisposable
             // Tests talk fast from one address; the rate limits have tests of their own (HardeningTests).
             ["RateLimits:MessagesPerSenderPerMinute"] = "100000",
             ["RateLimits:SenderBurst"] = "100000",
+            ["RateLimits:WebChatPerUserPerMinute"] = "100000",
             ["RateLimits:WebChatPerIpPerMinute"] = "1000000",
             ["RateLimits:SignInPerIpPerMinute"] = "100000",
         };
