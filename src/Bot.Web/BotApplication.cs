@@ -1,4 +1,5 @@
 using Bot.Web.Announcements;
+using Bot.Web.Channels;
 using Bot.Web.Channels.Telegram;
 using Bot.Web.Channels.WebChat;
 using Bot.Web.Channels.WhatsApp;
@@ -64,9 +65,7 @@ public static class BotApplication
         app.UseStatusCodePages();
         app.UseRateLimiter();
         app.MapBotHealth();
-        app.MapWebChat();
-        app.MapTelegram();
-        app.MapWhatsApp();
+        app.MapBotChannels();
         app.MapStaff();
         app.MapBotMetrics();
         return app;
@@ -105,7 +104,7 @@ public static class BotApplication
         var dialogProblems = Knowledge.KbCommands.DialogProblems(content.Paths, knowledge.Current.Knowledge);
         if (dialogProblems.Count > 0) throw new InvalidOperationException("Dialogs are invalid:\n" + string.Join('\n', dialogProblems));
         log.LogInformation("Content loaded from {Root}", content.Paths.Root);
-        ReportChannels(app.Services, log);
+        ChannelSetup.ReportChannels(app.Services, log);
         app.Lifetime.ApplicationStarted.Register(() => ReportUrls(app, log));
     }
 
@@ -144,24 +143,6 @@ public static class BotApplication
         if (File.Exists(kek.Source) && DataFiles.IsOpenToOthers(kek.Source))
         {
             log.LogWarning("{File} (the key-encryption key) is readable by other users of this machine: chmod 600 it", kek.Source);
-        }
-    }
-
-    private static void ReportChannels(IServiceProvider services, ILogger log)
-    {
-        if (!services.GetRequiredService<IOptions<TelegramOptions>>().Value.Enabled)
-        {
-            log.LogInformation("Telegram is off: set Telegram:BotToken (and Telegram:WebhookSecret, Telegram:Mode) to turn it on");
-        }
-        var twilio = services.GetRequiredService<IOptions<TwilioOptions>>().Value;
-        if (!twilio.Enabled)
-        {
-            log.LogInformation("WhatsApp is off: set Twilio:AccountSid, Twilio:AuthToken, Twilio:WhatsAppFrom and Twilio:PublicBaseUrl to turn it on");
-        }
-        else
-        {
-            log.LogInformation("WhatsApp is on: Twilio's incoming-message webhook must be {Url} (POST); status callbacks go to {Status}",
-                twilio.PublicUrl(WhatsAppWebhook.MessagesPath), twilio.PublicUrl(WhatsAppWebhook.StatusPath));
         }
     }
 
@@ -205,9 +186,11 @@ public static class BotApplication
         services.AddSingleton<Feedback.FeedbackRecorder>();
         services.AddValidatedOptions<Feedback.FeedbackOptions>(Feedback.FeedbackOptions.Section);
         services.AddSingleton<IValidateOptions<Feedback.FeedbackOptions>, Feedback.FeedbackOptionsValidator>();
-        services.AddSingleton<Feedback.WebChatMailbox>();
-        services.AddSingleton<Channels.UserMessenger>();
         services.AddSingleton<Feedback.QueueService>();
+        foreach (var kind in new[] { Feedback.QueueDelivery.AnswerKind, Feedback.QueueDelivery.ReplyKind })
+        {
+            services.AddSingleton<IOutboxObserver>(sp => ActivatorUtilities.CreateInstance<Feedback.QueueDeliveryObserver>(sp, kind));
+        }
         services.AddSingleton<Feedback.QueueReports>();
         services.AddSingleton<Feedback.KnowledgeTeacher>();
         services.AddSingleton<Feedback.QueueRetention>();
@@ -232,16 +215,6 @@ public static class BotApplication
         services.AddSingleton<SegBot>();
         services.AddSingleton<IBot>(sp => sp.GetRequiredService<SegBot>());
         services.AddSingleton<TurnPipeline>();
-        return services;
-    }
-
-    private static IServiceCollection AddBotChannels(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddValidatedOptions<TelegramOptions>(TelegramOptions.Section);
-        services.AddTelegram(configuration);
-        services.AddValidatedOptions<TwilioOptions>(TwilioOptions.Section);
-        services.AddWhatsApp(configuration);
-        services.AddSingleton<WebChatAdapter>();
         return services;
     }
 }

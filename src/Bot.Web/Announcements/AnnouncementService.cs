@@ -55,7 +55,7 @@ public sealed class AnnouncementService(
     CentreDirectory centres,
     StaffAudit audit,
     OutboxStore outbox,
-    IEnumerable<IOutboxChannel> channels,
+    IEnumerable<Channels.IChannelSender> channels,
     IServiceProvider services,
     TimeProvider clock,
     ILogger<AnnouncementService> logger)

@@ -8,7 +8,7 @@ namespace Bot.Web.Channels;
 /// in any order — even before the send call has returned — and a report never moves a message back in its life
 /// (read is never replaced by delivered; a failure after delivery is kept as delivered).
 /// </summary>
-public sealed class DeliveryLog(IDbContextFactory<BotDbContext> dbFactory, TimeProvider clock)
+public sealed class DeliveryLog(IDbContextFactory<BotDbContext> dbFactory, IEnumerable<IDeliveryReports> reports, TimeProvider clock)
 {
     /// <summary>Rank of a status in a message's life; unknown words rank lowest.</summary>
     public static int Rank(string status) => status switch
@@ -51,8 +51,11 @@ public sealed class DeliveryLog(IDbContextFactory<BotDbContext> dbFactory, TimeP
             var known = await row.Select(m => m.UserId).FirstOrDefaultAsync(ct);
             if (known is not null)
             {
-                // The outbox row sent as this message follows (delivered, read, undelivered).
-                if (changed) await Outbox.OutboxStore.ApplyDeliveryAsync(db, channel, externalId, status, errorCode, fresh.UpdatedAt, ct);
+                // Whoever sent it as a message the bot started itself (the outbox) follows (delivered, read, undelivered).
+                if (changed)
+                {
+                    foreach (var report in reports) await report.ReportedAsync(channel, externalId, status, errorCode, ct);
+                }
                 return (known, changed);
             }
             // The other report of the same message may create the row first: then apply ours to it.

@@ -63,6 +63,12 @@ public sealed class SegBot(
             await SayAsync(turnContext, content.Texts.Get(language, TextKeys.MediaUnsupported), cancellationToken);
             return;
         }
+        if (profile.HandoverSince is { } since && await feedback.HandedBackAsync(turnContext.Activity.From.Id, since, cancellationToken))
+        {
+            // Staff handed the conversation back (and told the person so through the outbox): the bot answers again.
+            profile.HandoverSince = null;
+            profile.HandoverAcknowledged = false;
+        }
         if (profile.HandoverSince is not null)
         {
             await OnHandedOverAsync(turnContext, input, profile, language, cancellationToken);

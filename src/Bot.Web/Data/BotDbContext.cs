@@ -24,7 +24,7 @@ public abstract class BotDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<StaffApiKey> ApiKeys => Set<StaffApiKey>();
     public DbSet<AuditEntry> Audit => Set<AuditEntry>();
     public DbSet<QuestionEvent> QuestionEvents => Set<QuestionEvent>();
-    public DbSet<Feedback.WebChatMail> WebChatMailbox => Set<Feedback.WebChatMail>();
+    public DbSet<Channels.WebChat.WebChatMail> WebChatMailbox => Set<Channels.WebChat.WebChatMail>();
     public DbSet<Announcements.Course> Courses => Set<Announcements.Course>();
     public DbSet<Announcements.Announcement> Announcements => Set<Announcements.Announcement>();
     public DbSet<Outbox.OutboxMessage> Outbox => Set<Outbox.OutboxMessage>();
@@ -162,7 +162,7 @@ public abstract class BotDbContext(DbContextOptions options) : IdentityDbContext
             e.HasIndex(x => x.GroupId);
             e.HasIndex(x => x.Signature); // grouping finds the same question asked again by its signature
         });
-        modelBuilder.Entity<Feedback.WebChatMail>(e =>
+        modelBuilder.Entity<Channels.WebChat.WebChatMail>(e =>
         {
             e.ToTable("webchat_mailbox");
             e.HasKey(x => x.Id);

@@ -43,6 +43,17 @@ public sealed class FeedbackRecorder(IDbContextFactory<BotDbContext> dbFactory, 
         }, ct);
     }
 
+    /// <summary>
+    /// True when staff handed the conversation that began at <paramref name="since"/> back to the bot (its handover item
+    /// is answered): the bot answers again from this message on.
+    /// </summary>
+    public async Task<bool> HandedBackAsync(string userId, DateTimeOffset since, CancellationToken ct)
+    {
+        var from = since - TimeSpan.FromMinutes(1); // the item is written just before the handover's start is noted
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Unanswered.AnyAsync(q => q.UserId == userId && q.Reason == QueueReason.Handover && q.CreatedAt >= from && q.Status == QueueStatus.Answered, ct);
+    }
+
     /// <summary>The user id of questions whose asker deleted their data.</summary>
     public const string AnonymousUser = "deleted";
 

@@ -1,11 +1,8 @@
 using System.Text.Json;
-using Bot.Web.Channels;
-using Bot.Web.Conversation;
 using Bot.Web.Data;
 using Bot.Web.Knowledge;
 using Bot.Web.Localization;
 using Bot.Web.Staff;
-using Microsoft.Bot.Builder;
 using Microsoft.EntityFrameworkCore;
 
 namespace Bot.Web.Feedback;
@@ -21,8 +18,8 @@ public sealed class QueueService(
     AnswerRenderer answers,
     CentreDirectory centres,
     BotContent content,
-    UserMessenger messenger,
-    BotStateAccessors state,
+    Outbox.OutboxStore outbox,
+    IServiceProvider services,
     StaffAudit audit,
     TimeProvider clock)
 {
@@ -86,19 +83,21 @@ public sealed class QueueService(
         }
         if (errors.Count > 0) return QueueResult.Invalid(errors);
 
-        var delivered = 0;
+        var queued = 0;
+        var rows = new List<Outbox.OutboxMessage>();
         foreach (var item in items)
         {
-            var message = entry is null
-                ? MessageFactory.Text(texts[item.Language].Trim())
-                : await answers.RenderAsync(entry, item.Language, centres.ById(item.CentreId), ct);
-            var answerText = message.Text;
-            message.Text = content.Texts.Get(item.Language, TextKeys.StaffAnswerIntro, ("question", Shorten(item.Text))) + "\n\n" + answerText;
-            message.Locale = item.Language;
-            Channels.WhatsApp.WhatsAppTemplate.Attach(message, Channels.WhatsApp.WhatsAppTemplate.StaffAnswer,
-                new Dictionary<string, string> { ["1"] = Shorten(item.Text), ["2"] = Shorten(answerText, 900) });
-            var delivery = item.UserId == FeedbackRecorder.AnonymousUser ? "not sent: asker deleted their data" : await messenger.SendAsync(item.UserId, item.Channel, message, ct);
-            if (!delivery.StartsWith("failed", StringComparison.Ordinal) && !delivery.StartsWith("not sent", StringComparison.Ordinal)) delivered++;
+            var answerText = entry is null
+                ? texts[item.Language].Trim()
+                : (await answers.RenderAsync(entry, item.Language, centres.ById(item.CentreId), ct)).Text;
+            var message = content.Texts.Get(item.Language, TextKeys.StaffAnswerIntro, ("question", Shorten(item.Text))) + "\n\n" + answerText;
+            var anonymous = item.UserId == FeedbackRecorder.AnonymousUser;
+            if (!anonymous)
+            {
+                rows.Add(QueueDelivery.Row(QueueDelivery.AnswerKind, item.Id, item.UserId, item.Channel, item.Language, message,
+                    StaffAnswerTemplate(item.Text, answerText), clock.GetUtcNow()));
+                queued++;
+            }
             await UpdateAsync(item.Id, q =>
             {
                 q.Status = QueueStatus.Answered;
@@ -106,11 +105,12 @@ public sealed class QueueService(
                 q.AnswerEntryId = entry?.Id;
                 q.AnsweredBy = scope.Actor;
                 q.AnsweredAt = clock.GetUtcNow();
-                q.Delivery = delivery;
+                q.Delivery = anonymous ? QueueDelivery.AskerDeleted : QueueDelivery.Queued;
             }, ct);
         }
-        await audit.WriteAsync(scope.Actor, "queue-answered", $"group {groupId}", $"{items.Count} asker(s), {delivered} delivered" + (entry is null ? "" : $"; entry {entry.Id}"), ct);
-        return QueueResult.Done(delivered, items.Count);
+        await EnqueueAsync(rows, ct);
+        await audit.WriteAsync(scope.Actor, "queue-answered", $"group {groupId}", $"{items.Count} asker(s), {queued} queued to send" + (entry is null ? "" : $"; entry {entry.Id}"), ct);
+        return QueueResult.Done(queued, items.Count);
     }
 
     public Task<QueueResult> DismissAsync(StaffScope scope, long groupId, string? reason, CancellationToken ct = default) =>
@@ -195,26 +195,26 @@ public sealed class QueueService(
         text = text?.Trim() ?? "";
         if (text.Length == 0 || text.Length > MaxAnswerLength) return QueueResult.Invalid(new() { ["text"] = text.Length == 0 ? "queue.answer-required" : "queue.answer-too-long" });
         var last = conversation[^1];
-        var message = MessageFactory.Text(text);
-        message.Locale = last.Language;
-        Channels.WhatsApp.WhatsAppTemplate.Attach(message, Channels.WhatsApp.WhatsAppTemplate.StaffAnswer,
-            new Dictionary<string, string> { ["1"] = Shorten(conversation[0].Text), ["2"] = Shorten(text, 900) });
-        var delivery = await messenger.SendAsync(userId, last.Channel, message, ct);
+        long replyId;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
             var now = clock.GetUtcNow();
-            db.Unanswered.Add(new UnansweredQuestion
+            var reply = new UnansweredQuestion
             {
                 UserId = userId, Channel = last.Channel, Language = last.Language, Text = text, Reason = QueueReason.HandoverReply, CentreId = last.CentreId,
-                CreatedAt = now, UpdatedAt = now, Status = QueueStatus.Answered, AnsweredBy = scope.Actor, AnsweredAt = now, Delivery = delivery,
+                CreatedAt = now, UpdatedAt = now, Status = QueueStatus.Answered, AnsweredBy = scope.Actor, AnsweredAt = now, Delivery = QueueDelivery.Queued,
                 Category = last.Category, Type = QueueTypes.Question,
-            });
+            };
+            db.Unanswered.Add(reply);
             await db.SaveChangesAsync(ct);
+            replyId = reply.Id;
             await db.Unanswered.Where(q => q.UserId == userId && (q.Reason == QueueReason.Handover || q.Reason == QueueReason.HandoverMessage) && q.Status == QueueStatus.New)
                 .ExecuteUpdateAsync(q => q.SetProperty(x => x.Status, QueueStatus.InProgress).SetProperty(x => x.UpdatedAt, now), ct);
         }
-        await audit.WriteAsync(scope.Actor, "handover-replied", $"person {userId}", delivery, ct);
-        return QueueResult.Done(delivery.StartsWith("failed", StringComparison.Ordinal) ? 0 : 1, 1);
+        await EnqueueAsync([QueueDelivery.Row(QueueDelivery.ReplyKind, replyId, userId, last.Channel, last.Language, text,
+            StaffAnswerTemplate(conversation[0].Text, text), clock.GetUtcNow())], ct);
+        await audit.WriteAsync(scope.Actor, "handover-replied", $"person {userId}", QueueDelivery.Queued, ct);
+        return QueueResult.Done(1, 1);
     }
 
     /// <summary>Ends the handover: the bot answers again (the person is told so), and the conversation's messages are closed.</summary>
@@ -223,21 +223,29 @@ public sealed class QueueService(
         var conversation = await ConversationAsync(scope, userId, ct);
         if (conversation.Count == 0) return QueueResult.NotFound;
         var last = conversation[^1];
-        var message = MessageFactory.Text(content.Texts.Get(last.Language, TextKeys.HandoverEnded));
-        message.Locale = last.Language;
-        var delivery = await messenger.SendAsync(userId, last.Channel, message, ct, async (turn, c) =>
-        {
-            var profile = await state.ProfileAsync(turn, c);
-            profile.HandoverSince = null;
-        });
         var now = clock.GetUtcNow();
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
+            // The bot takes the conversation back at the person's next message (FeedbackRecorder.HandedBackAsync).
             await db.Unanswered.Where(q => q.UserId == userId && (q.Reason == QueueReason.Handover || q.Reason == QueueReason.HandoverMessage) && (q.Status == QueueStatus.New || q.Status == QueueStatus.InProgress))
                 .ExecuteUpdateAsync(q => q.SetProperty(x => x.Status, QueueStatus.Answered).SetProperty(x => x.AnsweredAt, now).SetProperty(x => x.AnsweredBy, scope.Actor).SetProperty(x => x.UpdatedAt, now), ct);
         }
-        await audit.WriteAsync(scope.Actor, "handover-ended", $"person {userId}", delivery, ct);
-        return QueueResult.Done(delivery.StartsWith("failed", StringComparison.Ordinal) ? 0 : 1, 1);
+        await EnqueueAsync([QueueDelivery.Row(QueueDelivery.EndedKind, 0, userId, last.Channel, last.Language,
+            content.Texts.Get(last.Language, TextKeys.HandoverEnded), null, now)], ct);
+        await audit.WriteAsync(scope.Actor, "handover-ended", $"person {userId}", QueueDelivery.Queued, ct);
+        return QueueResult.Done(1, 1);
+    }
+
+    /// <summary>The WhatsApp template a staff answer falls back to outside the 24-hour window: 1 = the question, 2 = the answer.</summary>
+    private static (string Type, Dictionary<string, string> Variables) StaffAnswerTemplate(string question, string answer) =>
+        (QueueDelivery.StaffAnswerTemplate, new Dictionary<string, string> { ["1"] = Shorten(question), ["2"] = Shorten(answer, 900) });
+
+    /// <summary>Rows go out through the outbox (paced, retried, status kept per recipient); the dispatcher is woken at once.</summary>
+    private async Task EnqueueAsync(IReadOnlyCollection<Outbox.OutboxMessage> rows, CancellationToken ct)
+    {
+        if (rows.Count == 0) return;
+        await outbox.EnqueueAsync(rows, ct);
+        services.GetService<Outbox.OutboxDispatcher>()?.Wake();
     }
 
     private static string Shorten(string text, int max = 120) => text.Length <= max ? text : text[..(max - 1)] + "…";
@@ -272,11 +280,11 @@ public sealed record QueueGroup(long Id, string Lead, string LeadLanguage, int S
 
 public sealed record HandoverRow(string UserId, string Channel, string Language, string? CentreId, string LastMessage, DateTimeOffset LastAt, bool Open);
 
-/// <summary>The outcome of a queue action: not found (out of scope), invalid (field → text key), or done (delivered of total).</summary>
-public sealed record QueueResult(bool Found, IReadOnlyDictionary<string, string> Errors, int Delivered, int Total)
+/// <summary>The outcome of a queue action: not found (out of scope), invalid (field → text key), or done (queued to send, of total).</summary>
+public sealed record QueueResult(bool Found, IReadOnlyDictionary<string, string> Errors, int Queued, int Total)
 {
     public static readonly QueueResult NotFound = new(false, new Dictionary<string, string>(), 0, 0);
     public static QueueResult Invalid(Dictionary<string, string> errors) => new(true, errors, 0, 0);
-    public static QueueResult Done(int delivered, int total) => new(true, new Dictionary<string, string>(), delivered, total);
+    public static QueueResult Done(int queued, int total) => new(true, new Dictionary<string, string>(), queued, total);
     public bool Succeeded => Found && Errors.Count == 0;
 }

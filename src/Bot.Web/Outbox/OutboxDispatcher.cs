@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Globalization;
+using Bot.Web.Channels;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 
@@ -12,8 +14,9 @@ namespace Bot.Web.Outbox;
 /// </summary>
 public sealed class OutboxDispatcher(
     OutboxStore store,
-    IEnumerable<IOutboxChannel> channels,
+    IEnumerable<IChannelSender> channels,
     IEnumerable<IOutboxCheck> checks,
+    OutboxObservers observers,
     IOptions<OutboxOptions> options,
     TimeProvider clock,
     ILogger<OutboxDispatcher> logger) : BackgroundService
@@ -36,7 +39,7 @@ public sealed class OutboxDispatcher(
     }
 
     /// <summary>One channel: a claimer filling a bounded queue, and MaxInFlight workers emptying it.</summary>
-    private async Task RunChannelAsync(IOutboxChannel channel, CancellationToken stopping)
+    private async Task RunChannelAsync(IChannelSender channel, CancellationToken stopping)
     {
         var queue = Channel.CreateBounded<OutboxMessage>(new BoundedChannelOptions(Options.BatchSize) { SingleWriter = true });
         var workers = Enumerable.Range(0, Options.MaxInFlight).Select(_ => WorkAsync(channel, queue.Reader)).ToList();
@@ -51,7 +54,7 @@ public sealed class OutboxDispatcher(
         }
     }
 
-    private async Task ClaimLoopAsync(IOutboxChannel channel, ChannelWriter<OutboxMessage> queue, CancellationToken stopping)
+    private async Task ClaimLoopAsync(IChannelSender channel, ChannelWriter<OutboxMessage> queue, CancellationToken stopping)
     {
         while (!stopping.IsCancellationRequested)
         {
@@ -62,7 +65,9 @@ public sealed class OutboxDispatcher(
                 var rows = room >= Math.Max(1, Options.BatchSize / 4) ? await store.ClaimDueAsync(channel.Channel, room, stopping) : [];
                 foreach (var row in rows)
                 {
-                    _held[row.Id] = (channel.Channel, false);
+                    // A row this instance already holds (queued or being sent) whose lease ran out before it was renewed
+                    // (a loaded machine) comes back from the claim: queued twice, it would be sent twice.
+                    if (!_held.TryAdd(row.Id, (channel.Channel, false))) continue;
                     await queue.WriteAsync(row, stopping);
                 }
                 claimed = rows.Count;
@@ -96,7 +101,7 @@ public sealed class OutboxDispatcher(
         }
     }
 
-    private async Task WorkAsync(IOutboxChannel channel, ChannelReader<OutboxMessage> queue)
+    private async Task WorkAsync(IChannelSender channel, ChannelReader<OutboxMessage> queue)
     {
         await foreach (var row in queue.ReadAllAsync())
         {
@@ -116,7 +121,7 @@ public sealed class OutboxDispatcher(
     /// One row: the kind's checks (still subscribed?), then the channel, with "sending" committed just before the
     /// request; the send itself is never cut short by stopping (a half-known outcome is worse than a second's wait).
     /// </summary>
-    private async Task SendAsync(IOutboxChannel channel, OutboxMessage row)
+    private async Task SendAsync(IChannelSender channel, OutboxMessage row)
     {
         var marked = false;
         SendOutcome outcome;
@@ -125,9 +130,9 @@ public sealed class OutboxDispatcher(
             var skip = _checks.TryGetValue(row.Kind, out var check) ? await check.SkipReasonAsync(row, CancellationToken.None) : null;
             outcome = skip is not null
                 ? new SendOutcome.Skipped(skip)
-                : await channel.SendAsync(row, async c => { await store.MarkSendingAsync(row, c); marked = true; }, CancellationToken.None);
+                : await channel.SendAsync(Outgoing(row), async c => { await store.MarkSendingAsync(row, c); marked = true; }, CancellationToken.None);
         }
-        catch (OutboxRowLostException)
+        catch (SendAbandonedException)
         {
             outcome = new SendOutcome.Lost();
         }
@@ -141,13 +146,14 @@ public sealed class OutboxDispatcher(
         await RecordAsync(channel, row, outcome);
     }
 
-    private async Task RecordAsync(IOutboxChannel channel, OutboxMessage row, SendOutcome outcome)
+    private async Task RecordAsync(IChannelSender channel, OutboxMessage row, SendOutcome outcome)
     {
         var canResolve = channel.CanResolve && row.SendingAt > clock.GetUtcNow() - UnresolvableAfter;
         try
         {
-            await store.RecordAsync(row, outcome, canResolve, CancellationToken.None);
+            var now = await store.RecordAsync(row, outcome, canResolve, CancellationToken.None);
             logger.LogDebug("{Channel} outbox row {Id}: {Outcome}", channel.Channel, row.Id, outcome.GetType().Name);
+            if (now is { } state) await observers.NotifyAsync(row, state.Status, state.Error, CancellationToken.None);
             if (outcome is SendOutcome.Unknown uncertain && !canResolve)
             {
                 // Exactly-once is kept (not sent again), but never silently: counted, logged, and shown to staff as
@@ -165,7 +171,7 @@ public sealed class OutboxDispatcher(
     }
 
     /// <summary>Lease renewal for the rows held here, and resolution of rows left in "sending" (by a crash or a timeout).</summary>
-    private async Task MaintainAsync(IReadOnlyList<IOutboxChannel> list, CancellationToken stopping)
+    private async Task MaintainAsync(IReadOnlyList<IChannelSender> list, CancellationToken stopping)
     {
         var renewEvery = TimeSpan.FromSeconds(Options.LeaseSeconds / 3.0);
         var lastRenewal = clock.GetTimestamp();
@@ -193,14 +199,14 @@ public sealed class OutboxDispatcher(
         }
     }
 
-    private async Task ResolveStuckAsync(IOutboxChannel channel, CancellationToken stopping)
+    private async Task ResolveStuckAsync(IChannelSender channel, CancellationToken stopping)
     {
         foreach (var row in await store.ClaimStuckAsync(channel.Channel, 50, stopping))
         {
             _held[row.Id] = (channel.Channel, true);
             try
             {
-                var outcome = await channel.ResolveAsync(row, CancellationToken.None);
+                var outcome = await channel.ResolveAsync(Outgoing(row), row.SendingAt ?? row.UpdatedAt, CancellationToken.None);
                 logger.LogInformation("{Channel} outbox row {Id} was left sending; resolved as {Outcome}", channel.Channel, row.Id, outcome.GetType().Name);
                 await RecordAsync(channel, row, outcome);
             }
@@ -210,6 +216,11 @@ public sealed class OutboxDispatcher(
             }
         }
     }
+
+    /// <summary>A row as the channel sends it: rendered when it was enqueued, so no turn and no conversation state are needed now.</summary>
+    private static OutgoingMessage Outgoing(OutboxMessage row) => new(
+        row.Id.ToString(CultureInfo.InvariantCulture), row.UserId, row.Language, row.Text, row.TemplateType,
+        row.TemplateVariables is { } json ? System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(json) : null);
 
     private async Task WaitAsync(CancellationToken stopping)
     {

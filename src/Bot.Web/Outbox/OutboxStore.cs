@@ -1,3 +1,4 @@
+using Bot.Web.Channels;
 using Bot.Web.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -18,6 +19,14 @@ public sealed class OutboxStore(IDbContextFactory<BotDbContext> dbFactory, IOpti
     public string InstanceId { get; } = $"{Environment.ProcessId}-{Guid.NewGuid():N}";
 
     private TimeSpan Lease => TimeSpan.FromSeconds(options.Value.LeaseSeconds);
+
+    /// <summary>Adds rows to be sent (pending, due at their <see cref="OutboxMessage.NextAttemptAt"/>), in one transaction.</summary>
+    public async Task EnqueueAsync(IReadOnlyCollection<OutboxMessage> rows, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        db.Outbox.AddRange(rows);
+        await db.SaveChangesAsync(ct);
+    }
 
     /// <summary>Claims up to <paramref name="max"/> due rows of a channel (pending or waiting to be retried, not held by anyone).</summary>
     public Task<List<OutboxMessage>> ClaimDueAsync(string channel, int max, CancellationToken ct) => ClaimAsync(channel, Claimable, max, ct);
@@ -49,7 +58,7 @@ public sealed class OutboxStore(IDbContextFactory<BotDbContext> dbFactory, IOpti
     }
 
     /// <summary>
-    /// Commits "sending" (one more attempt) right before the channel is called; throws <see cref="OutboxRowLostException"/>
+    /// Commits "sending" (one more attempt) right before the channel is called; throws <see cref="SendAbandonedException"/>
     /// when the row was cancelled or taken over since it was claimed, so that nothing is sent.
     /// </summary>
     public async Task MarkSendingAsync(OutboxMessage row, CancellationToken ct)
@@ -65,22 +74,25 @@ public sealed class OutboxStore(IDbContextFactory<BotDbContext> dbFactory, IOpti
                 .SetProperty(x => x.SendingAt, now)
                 .SetProperty(x => x.ClaimedUntil, until)
                 .SetProperty(x => x.UpdatedAt, now), c), ct);
-        if (updated == 0) throw new OutboxRowLostException(row.Id);
+        if (updated == 0) throw new SendAbandonedException(row.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
         row.Status = OutboxStatus.Sending;
         row.Attempts++;
         row.SendingAt = now;
     }
 
-    /// <summary>Records what became of a row this instance holds (nothing when it is no longer held).</summary>
-    public async Task RecordAsync(OutboxMessage row, SendOutcome outcome, bool canResolve, CancellationToken ct)
+    /// <summary>
+    /// Records what became of a row this instance holds: its status and error now (a delivery report that came before
+    /// the row knew its message id included), or null when it is no longer held.
+    /// </summary>
+    public async Task<(OutboxStatus Status, string? Error)?> RecordAsync(OutboxMessage row, SendOutcome outcome, bool canResolve, CancellationToken ct)
     {
-        if (outcome is SendOutcome.Lost) return;
+        if (outcome is SendOutcome.Lost) return null;
         var now = clock.GetUtcNow();
         var (status, error, next, claimedUntil) = Next(row, outcome, canResolve, now);
         var sent = outcome as SendOutcome.Sent;
         var providerId = sent?.ProviderMessageId ?? row.ProviderMessageId;
         var sentAt = sent is not null ? now : row.SentAt;
-        await _writes.RunAsync(async (db, c) =>
+        var updated = await _writes.RunAsync(async (db, c) =>
         {
             var updated = await db.Outbox.Where(o => o.Id == row.Id && o.ClaimedBy == InstanceId).ExecuteUpdateAsync(o => o
                 .SetProperty(x => x.Status, status)
@@ -95,6 +107,11 @@ public sealed class OutboxStore(IDbContextFactory<BotDbContext> dbFactory, IOpti
             if (updated > 0 && sent is not null && providerId is not null) await ApplyReportedAsync(db, row.Channel, providerId, now, c);
             return updated;
         }, ct);
+        if (updated == 0) return null;
+        if (sent is null || providerId is null) return (status, error);
+        await using var read = await dbFactory.CreateDbContextAsync(ct);
+        var now2 = await read.Outbox.AsNoTracking().Where(o => o.Id == row.Id).Select(o => new { o.Status, o.Error }).FirstOrDefaultAsync(ct);
+        return now2 is null ? (status, error) : (now2.Status, now2.Error);
     }
 
     private static async Task ApplyReportedAsync(BotDbContext db, string channel, string providerId, DateTimeOffset now, CancellationToken ct)
@@ -200,10 +217,11 @@ public sealed class OutboxStore(IDbContextFactory<BotDbContext> dbFactory, IOpti
     }
 
     /// <summary>
-    /// Applies a delivery report (WhatsApp status callback) to the rows sent as <paramref name="externalId"/>: delivered,
-    /// read, or failed after acceptance (undelivered). Never moves a row back.
+    /// Applies a delivery report (WhatsApp status callback, the web chat's "fetched") to the rows sent as
+    /// <paramref name="externalId"/>: delivered, read, or failed after acceptance (undelivered). Never moves a row back.
     /// </summary>
-    public static async Task ApplyDeliveryAsync(BotDbContext db, string channel, string externalId, string status, int? errorCode,
+    /// <returns>The rows moved, as they are now.</returns>
+    public static async Task<List<OutboxMessage>> ApplyDeliveryAsync(BotDbContext db, string channel, string externalId, string status, int? errorCode,
         DateTimeOffset now, CancellationToken ct)
     {
         var (to, from, error) = status switch
@@ -213,9 +231,17 @@ public sealed class OutboxStore(IDbContextFactory<BotDbContext> dbFactory, IOpti
             "undelivered" or "failed" => (OutboxStatus.Failed, new[] { OutboxStatus.Sent }, $"{status}:{errorCode}"),
             _ => (OutboxStatus.Sent, Array.Empty<OutboxStatus>(), null),
         };
-        if (from.Length == 0) return;
-        await db.Outbox.Where(o => o.Channel == channel && o.ProviderMessageId == externalId && from.Contains(o.Status))
-            .ExecuteUpdateAsync(o => o.SetProperty(x => x.Status, to).SetProperty(x => x.Error, x => error ?? x.Error).SetProperty(x => x.UpdatedAt, now), ct);
+        if (from.Length == 0) return [];
+        var rows = db.Outbox.Where(o => o.Channel == channel && o.ProviderMessageId == externalId && from.Contains(o.Status));
+        var moving = await rows.AsNoTracking().ToListAsync(ct);
+        if (moving.Count == 0) return [];
+        await rows.ExecuteUpdateAsync(o => o.SetProperty(x => x.Status, to).SetProperty(x => x.Error, x => error ?? x.Error).SetProperty(x => x.UpdatedAt, now), ct);
+        foreach (var row in moving)
+        {
+            row.Status = to;
+            row.Error = error ?? row.Error;
+        }
+        return moving;
     }
 
     private static string Cut(string value) => value.Length <= 64 ? value : value[..64];

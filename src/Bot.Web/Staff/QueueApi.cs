@@ -85,7 +85,7 @@ public static class QueueApi
         var result = await action;
         if (!result.Found) return TypedResults.NotFound();
         if (result.Errors.Count > 0) return Invalid(result.Errors, text);
-        return TypedResults.Ok(new { result.Delivered, result.Total });
+        return TypedResults.Ok(new { result.Queued, result.Total });
     }
 
     private static ValidationProblem Invalid(IReadOnlyDictionary<string, string> errors, StaffText text) =>

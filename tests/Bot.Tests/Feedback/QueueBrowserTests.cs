@@ -52,14 +52,25 @@ public sealed class QueueBrowserTests(Browser browser) : IAsyncLifetime
         await Assertions.Expect(page.Locator("#text-ar-error")).ToContainTextAsync("Bu dildeki yanıtı yazın");
         await page.GetByLabel("Arapça yanıt").FillAsync("المراكز لا تبيع تذاكر؛ تواصل مع شركات الطيران.");
         await page.GetByRole(AriaRole.Button, new() { Name = "Yanıtı gönder (2 kişi)" }).ClickAsync();
-        await Assertions.Expect(page.Locator("#result")).ToHaveTextAsync("Yanıt gönderildi: 2 / 2 kişiye iletildi.");
+        await Assertions.Expect(page.Locator("#result")).ToHaveTextAsync("Yanıt kaydedildi: 2 / 2 kişiye gönderiliyor (iletim sütununa bakın).");
         await Assertions.Expect(page.Locator("#items tbody tr td[data-label='Durum']").First).ToHaveTextAsync("Yanıtlandı");
         await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.Artifacts, "staff-queue-answered.png"), FullPage = true });
+        // The answers go out through the outbox: in each web chat's mailbox until the page asks ("waiting"), then
+        // "delivered" — what the staff member sees on reloading the group.
+        var deliveries = page.Locator("#items tbody tr td[data-label='İletim']");
+        var groupPage = new Uri(page.Url).GetLeftPart(UriPartial.Path);
+        async Task<bool> Shows(string a, string b)
+        {
+            await page.GotoAsync(groupPage);
+            return (await deliveries.AllInnerTextsAsync()).SequenceEqual([a, b]);
+        }
+        Assert.True(await Bot.Tests.Hardening.Webhooks.WaitAsync(() => Shows("waiting", "waiting")));
 
         var ar = await _host.Client.GetFromJsonAsync<JsonElement>("/api/webchat/messages?userId=" + BotHost.WebChatId("web-ar"));
         Assert.Contains("المراكز لا تبيع تذاكر", ar.GetProperty("replies")[0].GetProperty("text").GetString());
         Assert.Equal("rtl", ar.GetProperty("replies")[0].GetProperty("direction").GetString());
         var tr = await _host.SayAsync("web-tr", "teşekkürler");
         Assert.Contains("bilet satmaz", tr[0].Text); // waiting answers come first in the next reply
+        Assert.True(await Bot.Tests.Hardening.Webhooks.WaitAsync(() => Shows("delivered", "delivered")));
     }
 }

@@ -58,7 +58,10 @@ public sealed class QueueTests : QueueTestHost
             texts = new { tr = "Bilet için havayolu şirketlerine başvurmanız gerekir; merkezimiz bilet satmaz.", ar = "لحجز التذكرة تواصل مع شركات الطيران، المركز لا يبيع تذاكر." },
         });
         Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
-        Assert.Equal(2, (await answered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("delivered").GetInt32());
+        Assert.Equal(2, (await answered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("queued").GetInt32());
+        // Sent through the outbox, not within the staff request: each item's delivery column follows its row.
+        Assert.True(await Bot.Tests.Hardening.Webhooks.WaitAsync(async () =>
+            (await GroupAsync(id)).GetProperty("items").EnumerateArray().All(i => i.GetProperty("delivery").GetString() == "sent")));
 
         var arabic = Telegram.Sent("sendMessage", 4242).Skip(telegramBefore).Single().GetProperty("text").GetString()!;
         Assert.Contains("المركز لا يبيع تذاكر", arabic);
@@ -85,6 +88,7 @@ public sealed class QueueTests : QueueTestHost
         var before = Twilio.Delivered("+905321234534").Count;
         using var answered = await Admin.PostAsJsonAsync($"/api/staff/queue/{id}/answer", new { texts = new { tr = "Havayolu şirketlerine başvurun." } });
         Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+        Assert.True(await Bot.Tests.Hardening.Webhooks.WaitAsync(() => Task.FromResult(Twilio.Delivered("+905321234534").Count > before)));
         var sent = Twilio.Delivered("+905321234534").Skip(before).Single();
         Assert.Equal(StaffAnswerTemplateTr, sent.Fields["ContentSid"]);
         using var variables = JsonDocument.Parse(sent.Fields["ContentVariables"]);
@@ -202,15 +206,31 @@ public sealed class QueueTests : QueueTestHost
         Assert.Equal(3, messages.GetArrayLength()); // the request and the two messages written while waiting
 
         Assert.Equal(HttpStatusCode.OK, (await Admin.PostAsJsonAsync($"/api/staff/conversations/{person}/reply", new { text = "Merhaba, yarın sizi arayacağız." })).StatusCode);
+        // The reply goes through the outbox into the web chat's mailbox ("waiting" for staff), and once the page has
+        // fetched it, staff see "delivered".
+        Assert.True(await Bot.Tests.Hardening.Webhooks.WaitAsync(async () => await ReplyDeliveryAsync(person!) == "waiting"));
         var waiting = await Host.Client.GetFromJsonAsync<JsonElement>("/api/webchat/messages?userId=" + BotHost.WebChatId("web-handover"));
         Assert.Equal("Merhaba, yarın sizi arayacağız.", waiting.GetProperty("replies")[0].GetProperty("text").GetString());
         Assert.Equal(0, (await Host.Client.GetFromJsonAsync<JsonElement>("/api/webchat/messages?userId=" + BotHost.WebChatId("web-handover"))).GetProperty("replies").GetArrayLength());
+        Assert.True(await Bot.Tests.Hardening.Webhooks.WaitAsync(async () => await ReplyDeliveryAsync(person!) == "delivered"));
 
         Assert.Equal(HttpStatusCode.OK, (await Admin.PostAsync($"/api/staff/conversations/{person}/hand-back", null)).StatusCode);
+        Assert.True(await Bot.Tests.Hardening.Webhooks.WaitAsync(async () =>
+            (await Host.Services.GetRequiredService<Bot.Web.Outbox.OutboxStore>().ProgressAsync(QueueDelivery.EndedKind, [0], CancellationToken.None))
+                .TryGetValue(0, out var ended) && ended.Sent == 1));
         var back = await Host.SayAsync("web-handover", "çalışma izni için hangi belgeler gerekiyor");
         Assert.Contains(back, r => r.Text.Contains("Personel görüşmesi kapandı", StringComparison.Ordinal)); // the waiting notice comes first
         Assert.True(back.Count >= 2, "the bot answers again");
         Assert.False((await Admin.GetFromJsonAsync<JsonElement>("/api/staff/conversations"))[0].GetProperty("open").GetBoolean());
+    }
+
+    /// <summary>The delivery column staff see for their latest reply in the person's handover conversation.</summary>
+    private async Task<string?> ReplyDeliveryAsync(string person)
+    {
+        var messages = (await Admin.GetFromJsonAsync<JsonElement>($"/api/staff/conversations/{person}")).EnumerateArray().ToList();
+        return messages.LastOrDefault(m => m.GetProperty("reason").GetString() == QueueReason.HandoverReply) is { ValueKind: JsonValueKind.Object } reply
+            ? reply.GetProperty("delivery").GetString()
+            : null;
     }
 
     [Fact]

@@ -95,6 +95,7 @@ public static class TelegramSetup
         services.AddSingleton<TelegramSender>();
         services.AddSingleton<TelegramAdapter>();
         services.AddSingleton<IInboundProcessor>(sp => sp.GetRequiredService<TelegramAdapter>());
+        services.AddSingleton<IChannelSender, TelegramChannelSender>();
         services.AddChannelInbox();
         if (settings.Mode == TelegramMode.Polling) services.AddHostedService<TelegramPolling>();
         return services;

@@ -9,7 +9,7 @@ namespace Bot.Web.Channels.WebChat;
 /// The web chat channel: one HTTP request is one turn, and the bot's replies are returned in the response.
 /// The browser's own id is turned into a pseudonymous user id before anything else sees it.
 /// </summary>
-public sealed class WebChatAdapter(TurnPipeline pipeline, UserDirectory users, Feedback.WebChatMailbox mailbox, Operations.SenderLimiter limiter,
+public sealed class WebChatAdapter(TurnPipeline pipeline, UserDirectory users, WebChatMailbox mailbox, Operations.SenderLimiter limiter,
     Operations.WebChatUserLimiter requests)
     : ChannelAdapter(pipeline)
 {

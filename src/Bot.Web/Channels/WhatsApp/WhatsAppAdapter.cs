@@ -76,7 +76,8 @@ public sealed class WhatsAppAdapter(
             if (choices.Count > 0 || !proactive) conversation.Choices = choices;
             if (Clock.GetUtcNow() - contact.LastInboundAt > ServiceWindow)
             {
-                responses.Add(await SendTemplateAsync(userId, contact, activity, language, beforeAttempt, cancellationToken));
+                var sid = await SendTemplateAsync(userId, contact, WhatsAppTemplate.From(activity), language, beforeAttempt, cancellationToken);
+                responses.Add(new ResourceResponse(sid));
                 continue;
             }
             var text = WhatsAppMapping.Render(activity, WhatsAppMapping.Hint(activity, language, content.Texts));
@@ -104,11 +105,29 @@ public sealed class WhatsAppAdapter(
         return responses.ToArray();
     }
 
+    /// <summary>
+    /// A message the bot starts itself, without a turn (<see cref="WhatsAppChannelSender"/>): its text within the 24-hour
+    /// window (split at 1,600 characters), else its template within the daily budget. Failures reach the caller.
+    /// </summary>
+    /// <returns>The MessageSid of the last part.</returns>
+    public async Task<string?> SendStartedAsync(string userId, string language, string text, WhatsAppTemplate? template,
+        Func<CancellationToken, Task> beforeAttempt, CancellationToken ct)
+    {
+        var contact = await users.ContactAsync(userId, ct) ?? throw new RecipientUnknownException("No WhatsApp number is known for this user.");
+        if (Clock.GetUtcNow() - contact.LastInboundAt > ServiceWindow) return await SendTemplateAsync(userId, contact, template, language, beforeAttempt, ct);
+        string? last = null;
+        foreach (var part in WhatsAppMapping.Split(text))
+        {
+            last = (await sender.SendAsync(userId, contact.Address, m => m.Body = part, null, ct, beforeAttempt)).Sid;
+        }
+        return last;
+    }
+
     /// <summary>Outside the window: the message's template (ContentSid for the user's language), within the daily budget.</summary>
-    private async Task<ResourceResponse> SendTemplateAsync(string userId, Contact contact, IMessageActivity activity, string language,
+    private async Task<string?> SendTemplateAsync(string userId, Contact contact, WhatsAppTemplate? template, string language,
         Func<CancellationToken, Task>? beforeAttempt, CancellationToken ct)
     {
-        var template = WhatsAppTemplate.From(activity) ?? throw new OutsideServiceWindowException(contact.LastInboundAt);
+        if (template is null) throw new OutsideServiceWindowException(contact.LastInboundAt);
         var sids = options.Value.Templates.GetValueOrDefault(template.Type)
             ?? throw new MessageRejectedException($"No WhatsApp template is configured for '{template.Type}' (Twilio:Templates:{template.Type}:<language>).");
         var contentSid = sids.GetValueOrDefault(language) ?? sids.Values.First();
@@ -129,7 +148,7 @@ public sealed class WhatsAppAdapter(
                 m.ContentVariables = JsonSerializer.Serialize(template.Variables);
             }, template.Type, ct, beforeAttempt);
             await users.MarkBusinessInitiatedAsync(userId, ct);
-            return new ResourceResponse(sent.Sid);
+            return sent.Sid;
         }
         finally
         {

@@ -140,6 +140,7 @@ public static class WhatsAppSetup
         services.AddSingleton<WhatsAppSender>();
         services.AddSingleton<WhatsAppAdapter>();
         services.AddSingleton<IInboundProcessor>(sp => sp.GetRequiredService<WhatsAppAdapter>());
+        services.AddSingleton<IChannelSender, WhatsAppChannelSender>();
         services.AddChannelInbox();
         return services;
     }

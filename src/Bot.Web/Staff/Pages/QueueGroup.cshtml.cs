@@ -23,7 +23,7 @@ public sealed class QueueGroupModel(QueueService queue, KnowledgeTeacher teacher
     {
         Texts = texts ?? [];
         var result = await queue.AnswerAsync(Scope, id, Texts, string.IsNullOrEmpty(entryId) ? null : entryId, ct);
-        return await AfterAsync(id, result, text.Format("group.sent", result.Delivered, result.Total), ct);
+        return await AfterAsync(id, result, text.Format("group.sent", result.Queued, result.Total), ct);
     }
 
     public async Task<IActionResult> OnPostDismissAsync(long id, string? reason, CancellationToken ct) =>

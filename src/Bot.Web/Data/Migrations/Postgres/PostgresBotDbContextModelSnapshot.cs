@@ -612,7 +612,7 @@ namespace Bot.Web.Data.Migrations.Postgres
                     b.ToTable("unanswered_questions", (string)null);
                 });
 
-            modelBuilder.Entity("Bot.Web.Feedback.WebChatMail", b =>
+            modelBuilder.Entity("Bot.Web.Channels.WebChat.WebChatMail", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()

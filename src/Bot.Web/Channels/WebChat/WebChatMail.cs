@@ -1,4 +1,4 @@
-namespace Bot.Web.Feedback;
+namespace Bot.Web.Channels.WebChat;
 
 /// <summary>
 /// A message for a web chat user that the bot sends on its own (a staff answer): the web chat has no push, so it waits
