@@ -256,10 +256,10 @@ public sealed class SegBot(
         var result = understood.Main;
         var outcome = result.Kind switch
         {
-            MatchKind.Answer => Staff.QuestionOutcome.Answered,
-            MatchKind.Clarify => Staff.QuestionOutcome.Clarified,
-            _ when result.OutOfScope => Staff.QuestionOutcome.OutOfScope,
-            _ => Staff.QuestionOutcome.Abstained,
+            MatchKind.Answer => Feedback.QuestionOutcome.Answered,
+            MatchKind.Clarify => Feedback.QuestionOutcome.Clarified,
+            _ when result.OutOfScope => Feedback.QuestionOutcome.OutOfScope,
+            _ => Feedback.QuestionOutcome.Abstained,
         };
         Operations.BotMetrics.Question(outcome, matchTime);
         await feedback.CountQuestionAsync(turn.Activity.ChannelId, language, centre?.Id ?? profile.CentreId, outcome, ct);

@@ -1,3 +1,4 @@
+using Bot.Web.Feedback;
 using Bot.Web.Staff;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;

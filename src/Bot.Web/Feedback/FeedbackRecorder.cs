@@ -35,7 +35,7 @@ public sealed class FeedbackRecorder(IDbContextFactory<BotDbContext> dbFactory, 
         // Concurrent turns' counts share one commit; each attempt of a round adds its own row.
         await _counts.RunAsync(async (db, c) =>
         {
-            var row = new Staff.QuestionEvent { At = at, Channel = channel, Language = language, CentreId = centreId, Outcome = outcome };
+            var row = new QuestionEvent { At = at, Channel = channel, Language = language, CentreId = centreId, Outcome = outcome };
             db.QuestionEvents.Add(row);
             await db.SaveChangesAsync(c);
             db.Entry(row).State = EntityState.Detached;

@@ -1,6 +1,8 @@
 using System.Threading.RateLimiting;
 using Bot.Web.Privacy;
 using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
 using Telegram.Bot.Exceptions;
 
 namespace Bot.Web.Channels.Telegram;
@@ -8,7 +10,8 @@ namespace Bot.Web.Channels.Telegram;
 /// <summary>
 /// Every Bot API call goes through here: a token bucket for the whole bot (Telegram:MessagesPerSecond, ~30/s) and one
 /// per chat (Telegram:PerChatMessagesPerSecond with a small burst); a 429 pauses all sending for its retry_after;
-/// 5xx answers and refused connections are retried with exponential backoff and jitter (Telegram:MaxSendAttempts);
+/// 5xx answers and refused connections are retried with exponential backoff and jitter (Telegram:MaxSendAttempts) —
+/// the retries are a Polly pipeline (Microsoft.Extensions.Resilience); which failures are retried is decided here;
 /// 403 and "chat not found" mark the recipient unreachable and are not retried. A call whose outcome is unknown (a
 /// timeout, a connection dropped after the request left) is repeated only when repeating it is harmless (typing,
 /// answering a callback query): Telegram has no idempotency key, and a message sent again would arrive twice.
@@ -23,6 +26,10 @@ public sealed class TelegramSender : IDisposable
     private readonly SendPacing _pacing;
     private readonly ILogger<TelegramSender> _logger;
 
+    /// <summary>Retries for a call that must not arrive twice (a message), and for one that may (typing, a callback answer).</summary>
+    private readonly ResiliencePipeline _once;
+    private readonly ResiliencePipeline _repeatable;
+
     public TelegramSender(UserDirectory users, IOptions<TelegramOptions> options, TimeProvider clock, ILogger<TelegramSender> logger)
     {
         _users = users;
@@ -33,7 +40,43 @@ public sealed class TelegramSender : IDisposable
         _spacing = _pacing.Rate(_options.MessagesPerSecond, SendPacing.ProviderBurst(_options.MessagesPerSecond));
         _perChat = PartitionedRateLimiter.Create<long, long>(chat => RateLimitPartition.GetTokenBucketLimiter(chat,
             _ => SendPacing.BucketOptions(_options.PerChatMessagesPerSecond, _options.PerChatBurst)));
+        _once = Retries(clock, retryUnknownOutcome: false);
+        _repeatable = Retries(clock, retryUnknownOutcome: true);
     }
+
+    /// <summary>
+    /// 429: all sending paused for its retry_after (the next attempt waits for the pause, not for a backoff), up to
+    /// MaxSendAttempts + 2 attempts. 5xx, a refused connection (and, for a repeatable call, an unknown outcome): a
+    /// backoff doubling from 200 ms with jitter, up to MaxSendAttempts attempts.
+    /// </summary>
+    private ResiliencePipeline Retries(TimeProvider clock, bool retryUnknownOutcome) => new ResiliencePipelineBuilder { TimeProvider = clock }
+        .AddRetry(new RetryStrategyOptions
+        {
+            MaxRetryAttempts = _options.MaxSendAttempts + 1,
+            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e && (e is ApiRequestException { ErrorCode: 429 }
+                ? args.AttemptNumber + 1 < _options.MaxSendAttempts + 2
+                : args.AttemptNumber + 1 < _options.MaxSendAttempts && IsTransient(e, retryUnknownOutcome, args.Context.CancellationToken))),
+            DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(args.Outcome.Exception is ApiRequestException { ErrorCode: 429 }
+                ? TimeSpan.Zero
+                : SendPacing.Backoff(args.AttemptNumber + 1)),
+            OnRetry = args =>
+            {
+                if (args.Outcome.Exception is ApiRequestException { ErrorCode: 429 } limited)
+                {
+                    var wait = TimeSpan.FromSeconds(Math.Max(1, limited.Parameters?.RetryAfter ?? 1));
+                    _pacing.PauseFor(wait);
+                    Operations.BotMetrics.ChannelError(TelegramAdapter.ChannelId, "rate-limited");
+                    _logger.LogWarning("Telegram flood control: all sending paused for {Seconds} s", wait.TotalSeconds);
+                }
+                else
+                {
+                    Operations.BotMetrics.ChannelError(TelegramAdapter.ChannelId, "transient");
+                    _logger.LogWarning("Telegram call failed ({Error}); retry {Attempt} after a backoff", args.Outcome.Exception?.GetType().Name, args.AttemptNumber + 1);
+                }
+                return ValueTask.CompletedTask;
+            },
+        })
+        .Build();
 
     /// <param name="chatId">The chat (its own rate).</param>
     /// <param name="userId">The pseudonymous recipient, marked unreachable when Telegram refuses the chat.</param>
@@ -50,42 +93,29 @@ public sealed class TelegramSender : IDisposable
     public async Task<T> SendAsync<T>(long chatId, string? userId, Func<CancellationToken, Task<T>> call, CancellationToken ct,
         Func<CancellationToken, Task>? beforeAttempt = null, bool repeatable = false)
     {
-        for (var attempt = 1; ; attempt++)
+        var pipeline = repeatable && beforeAttempt is null ? _repeatable : _once;
+        return await pipeline.ExecuteAsync(async c =>
         {
-            await _pacing.WaitWhilePausedAsync(ct);
-            using (await _perChat.AcquireAsync(chatId, 1, ct))
-            using (await _global.AcquireAsync(1, ct))
+            await _pacing.WaitWhilePausedAsync(c);
+            using (await _perChat.AcquireAsync(chatId, 1, c))
+            using (await _global.AcquireAsync(1, c))
             {
                 try
                 {
-                    await SendPacing.BeforeAttemptAsync(beforeAttempt, _spacing, ct);
-                    var result = await call(ct);
+                    await SendPacing.BeforeAttemptAsync(beforeAttempt, _spacing, c);
+                    var result = await call(c);
                     Operations.BotMetrics.MessageSent(TelegramAdapter.ChannelId);
                     return result;
-                }
-                catch (ApiRequestException e) when (e.ErrorCode == 429)
-                {
-                    var wait = TimeSpan.FromSeconds(Math.Max(1, e.Parameters?.RetryAfter ?? 1));
-                    _pacing.PauseFor(wait);
-                    Operations.BotMetrics.ChannelError(TelegramAdapter.ChannelId, "rate-limited");
-                    _logger.LogWarning("Telegram flood control: all sending paused for {Seconds} s", wait.TotalSeconds);
-                    if (attempt >= _options.MaxSendAttempts + 2) throw; // 429s are never our last word for long
                 }
                 catch (ApiRequestException e) when (e.ErrorCode == 403 || (e.ErrorCode == 400 && e.Message.Contains("chat not found", StringComparison.OrdinalIgnoreCase)))
                 {
                     Operations.BotMetrics.ChannelError(TelegramAdapter.ChannelId, "unreachable");
-                    if (userId is not null) await _users.MarkUnreachableAsync(userId, ct);
+                    if (userId is not null) await _users.MarkUnreachableAsync(userId, c);
                     _logger.LogInformation("Telegram recipient unreachable ({Code}); marked and not retried", e.ErrorCode);
                     throw new RecipientUnreachableException("Telegram will not deliver to this chat.", e);
                 }
-                catch (Exception e) when (IsTransient(e, retryUnknownOutcome: repeatable && beforeAttempt is null, ct) && attempt < _options.MaxSendAttempts)
-                {
-                    Operations.BotMetrics.ChannelError(TelegramAdapter.ChannelId, "transient");
-                    _logger.LogWarning("Telegram call failed ({Error}); retry {Attempt} after a backoff", e.GetType().Name, attempt);
-                    await _pacing.BackoffAsync(attempt, ct);
-                }
             }
-        }
+        }, ct);
     }
 
     /// <summary>

@@ -2,6 +2,8 @@ using System.Net.Sockets;
 using System.Threading.RateLimiting;
 using Bot.Web.Privacy;
 using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
 using Twilio.Clients;
 using Twilio.Exceptions;
 using Twilio.Rest.Api.V2010.Account;
@@ -16,7 +18,8 @@ namespace Bot.Web.Channels.WhatsApp;
 /// configuration errors are not retried. A send whose outcome is unknown (a timeout, a connection dropped after the
 /// request left) is never repeated blindly — Twilio has no idempotency key, and the message may have been created: a
 /// reply is looked up in Twilio's message log at once (found: taken as sent; not found: sent again), an outbox send is
-/// left to the outbox, which looks it up itself.
+/// left to the outbox, which looks it up itself. The retries run in a Polly pipeline (Microsoft.Extensions.Resilience);
+/// which failures are retried, and the look-up, are decided here.
 /// </summary>
 public sealed class WhatsAppSender : IDisposable
 {
@@ -38,6 +41,7 @@ public sealed class WhatsAppSender : IDisposable
     private readonly TokenBucketRateLimiter _rate;
     private readonly TokenBucketRateLimiter _spacing;
     private int _slowDowns;
+    private readonly ResiliencePipeline _retries;
 
     public WhatsAppSender(ITwilioRestClient client, IOptions<TwilioOptions> options, UserDirectory users, DeliveryLog deliveries,
         TimeProvider clock, ILogger<WhatsAppSender> logger)
@@ -51,7 +55,36 @@ public sealed class WhatsAppSender : IDisposable
         _pacing = new SendPacing(clock);
         _rate = _pacing.Rate(_options.MessagesPerSecond, SendPacing.ProviderBurst(_options.MessagesPerSecond));
         _spacing = _pacing.Rate(_options.MessagesPerSecond, SendPacing.ProviderBurst(_options.MessagesPerSecond));
+        _retries = new ResiliencePipelineBuilder { TimeProvider = clock }
+            .AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = _options.MaxSendAttempts + 1,
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception switch
+                {
+                    ApiException e when e.Status == 429 || SlowDownCodes.Contains(e.Code) => args.AttemptNumber + 1 < _options.MaxSendAttempts + 2,
+                    NotInTwilioLogException => true,
+                    { } e => args.AttemptNumber + 1 < _options.MaxSendAttempts && IsRetryable(e, args.Context.CancellationToken),
+                    null => false,
+                }),
+                // Slowing down pauses all sending (the next attempt waits for it); a message not in Twilio's log goes again at once.
+                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(args.Outcome.Exception is { } failed && IsRetryable(failed, default)
+                    ? SendPacing.Backoff(args.AttemptNumber + 1)
+                    : TimeSpan.Zero),
+                OnRetry = args =>
+                {
+                    if (args.Outcome.Exception is { } e && IsRetryable(e, default))
+                    {
+                        Operations.BotMetrics.ChannelError(WhatsAppAdapter.ChannelId, "transient");
+                        _logger.LogWarning("WhatsApp send failed ({Error}); retry {Attempt} after a backoff", Describe(e), args.AttemptNumber + 1);
+                    }
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
     }
+
+    /// <summary>A reply whose outcome was unknown is not in Twilio's log: it did not arrive, and is sent again.</summary>
+    private sealed class NotInTwilioLogException(Exception inner) : Exception("Not in Twilio's message log.", inner);
 
     /// <summary>The status callback URL every message carries (Twilio:PublicBaseUrl + /api/whatsapp/status).</summary>
     public Uri StatusCallback => new(_options.PublicUrl(WhatsAppWebhook.StatusPath));
@@ -72,38 +105,40 @@ public sealed class WhatsAppSender : IDisposable
             StatusCallback = StatusCallback,
         };
         content(message);
-        for (var attempt = 1; ; attempt++)
+        var attempt = 0;
+        return await _retries.ExecuteAsync(async c =>
         {
-            await _pacing.WaitWhilePausedAsync(ct);
-            using var lease = await _rate.AcquireAsync(1, ct);
+            attempt++;
+            await _pacing.WaitWhilePausedAsync(c);
+            using var lease = await _rate.AcquireAsync(1, c);
             var started = _clock.GetUtcNow();
             try
             {
-                await SendPacing.BeforeAttemptAsync(beforeAttempt, _spacing, ct);
+                await SendPacing.BeforeAttemptAsync(beforeAttempt, _spacing, c);
                 var sent = await MessageResource.CreateAsync(message, _client);
                 Interlocked.Exchange(ref _slowDowns, 0);
                 Operations.BotMetrics.MessageSent(WhatsAppAdapter.ChannelId);
-                await _deliveries.RecordAsync(WhatsAppAdapter.ChannelId, sent.Sid, sent.Status?.ToString() ?? "queued", sent.ErrorCode, userId, template, ct);
+                await _deliveries.RecordAsync(WhatsAppAdapter.ChannelId, sent.Sid, sent.Status?.ToString() ?? "queued", sent.ErrorCode, userId, template, c);
                 return sent;
             }
             catch (ApiException e) when (e.Status == 429 || SlowDownCodes.Contains(e.Code))
             {
                 SlowDown(e.Code);
                 Operations.BotMetrics.ChannelError(WhatsAppAdapter.ChannelId, "rate-limited");
-                if (attempt >= _options.MaxSendAttempts + 2) throw;
+                throw;
             }
             catch (ApiException e) when (OptOutCodes.Contains(e.Code))
             {
                 Operations.BotMetrics.ChannelError(WhatsAppAdapter.ChannelId, "opted-out");
-                await _users.SetAnnouncementsStoppedAsync(userId, true, ct);
-                await _users.MarkUnreachableAsync(userId, ct);
+                await _users.SetAnnouncementsStoppedAsync(userId, true, c);
+                await _users.MarkUnreachableAsync(userId, c);
                 _logger.LogInformation("WhatsApp recipient opted out (code {Code}): announcements stopped, not retried", e.Code);
                 throw new RecipientUnreachableException("The recipient opted out of WhatsApp messages from this sender.", e, optedOut: true);
             }
             catch (ApiException e) when (InvalidRecipientCodes.Contains(e.Code))
             {
                 Operations.BotMetrics.ChannelError(WhatsAppAdapter.ChannelId, "unreachable");
-                await _users.MarkUnreachableAsync(userId, ct);
+                await _users.MarkUnreachableAsync(userId, c);
                 _logger.LogInformation("WhatsApp recipient unreachable (code {Code}); marked and not retried", e.Code);
                 throw new RecipientUnreachableException("WhatsApp cannot deliver to this number.", e);
             }
@@ -111,23 +146,18 @@ public sealed class WhatsAppSender : IDisposable
             {
                 throw new OutsideServiceWindowException(DateTimeOffset.MinValue);
             }
-            catch (Exception e) when (beforeAttempt is null && OutcomeUnknown(e, ct) && attempt < _options.MaxSendAttempts)
+            catch (Exception e) when (beforeAttempt is null && OutcomeUnknown(e, c) && attempt < _options.MaxSendAttempts)
             {
                 Operations.BotMetrics.ChannelError(WhatsAppAdapter.ChannelId, "no-answer");
-                var found = await LookUpAfterUnknownOutcomeAsync(e, address, started, message.Body, ct);
+                var found = await LookUpAfterUnknownOutcomeAsync(e, address, started, message.Body, c);
                 if (found is not null)
                 {
                     _logger.LogWarning("WhatsApp send's answer was lost ({Error}); found in Twilio's log, not sent again", Describe(e));
-                    await _deliveries.RecordAsync(WhatsAppAdapter.ChannelId, found.Sid, found.Status?.ToString() ?? "queued", found.ErrorCode, userId, template, ct);
+                    await _deliveries.RecordAsync(WhatsAppAdapter.ChannelId, found.Sid, found.Status?.ToString() ?? "queued", found.ErrorCode, userId, template, c);
                     return found;
                 }
                 _logger.LogWarning("WhatsApp send's answer was lost ({Error}); not in Twilio's log, sending again", Describe(e));
-            }
-            catch (Exception e) when (IsRetryable(e, ct) && attempt < _options.MaxSendAttempts)
-            {
-                Operations.BotMetrics.ChannelError(WhatsAppAdapter.ChannelId, "transient");
-                _logger.LogWarning("WhatsApp send failed ({Error}); retry {Attempt} after a backoff", Describe(e), attempt);
-                await _pacing.BackoffAsync(attempt, ct);
+                throw new NotInTwilioLogException(e);
             }
             catch (ApiException e) when (e.Status is >= 400 and < 500)
             {
@@ -135,7 +165,7 @@ public sealed class WhatsAppSender : IDisposable
                 _logger.LogError("Twilio refused a WhatsApp message (code {Code}, HTTP {Status}); not retried", e.Code, e.Status);
                 throw new MessageRejectedException($"Twilio refused the message (code {e.Code}).", e);
             }
-        }
+        }, ct);
     }
 
     /// <summary>

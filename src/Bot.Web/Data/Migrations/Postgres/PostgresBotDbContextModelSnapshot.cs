@@ -770,7 +770,7 @@ namespace Bot.Web.Data.Migrations.Postgres
                     b.ToTable("audit_log", (string)null);
                 });
 
-            modelBuilder.Entity("Bot.Web.Staff.QuestionEvent", b =>
+            modelBuilder.Entity("Bot.Web.Feedback.QuestionEvent", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
