@@ -1,7 +1,5 @@
 using System.Net;
-using System.Text;
 using Bot.Tests.Infrastructure;
-using Bot.Web.Channels.Telegram;
 using Xunit;
 
 namespace Bot.Tests.Channels.Telegram;
@@ -46,8 +44,7 @@ public abstract class TelegramTestHost : IAsyncLifetime
 
     protected async Task<HttpStatusCode> PostAsync(string body, string? secret = Secret)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/telegram") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        if (secret is not null) request.Headers.Add(TelegramWebhook.SecretHeader, secret);
+        using var request = SignedWebhooks.Telegram(body, secret);
         using var response = await Host.Client.SendAsync(request);
         return response.StatusCode;
     }
