@@ -4,6 +4,7 @@ using Bot.Tests.Infrastructure;
 using Bot.Tests.Outbox;
 using Bot.Web.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Bot.Tests.Hardening;
 
@@ -57,6 +58,23 @@ public static class Webhooks
         await using var db = new SqliteBotDbContext(options);
         return await db.Inbound.AsNoTracking().OrderBy(u => u.Id).ToListAsync();
     }
+
+    /// <summary>
+    /// Waits until the inbox holds at least <paramref name="rows"/> updates and no turn is waiting or running (each one
+    /// handled, failed or dropped): everything the bot will say about them has been sent. False when time ran out.
+    /// </summary>
+    public static Task<bool> TurnsOverAsync(IServiceProvider services, int rows = 1, int seconds = 30) => Eventually.WaitAsync(async () =>
+    {
+        await using var db = await services.GetRequiredService<IDbContextFactory<BotDbContext>>().CreateDbContextAsync();
+        return Over(await db.Inbound.AsNoTracking().Select(u => u.Status).ToListAsync(), rows);
+    }, seconds);
+
+    /// <inheritdoc cref="TurnsOverAsync(IServiceProvider, int, int)"/>
+    public static Task<bool> TurnsOverAsync(string dataFolder, int rows = 1, int seconds = 30) =>
+        Eventually.WaitAsync(async () => Over((await InboxAsync(dataFolder)).Select(u => u.Status).ToList(), rows), seconds);
+
+    private static bool Over(List<InboundStatus> statuses, int rows) =>
+        statuses.Count >= rows && statuses.All(s => s is not (InboundStatus.Pending or InboundStatus.Processing));
 
     /// <summary>Waits until <paramref name="done"/> holds; false when <paramref name="seconds"/> ran out first.</summary>
     public static Task<bool> WaitAsync(Func<Task<bool>> done, int seconds = 30) => Eventually.WaitAsync(done, seconds);

@@ -40,6 +40,10 @@ public abstract class TelegramTestHost : IAsyncLifetime
         Data.Dispose();
     }
 
+    /// <summary>Waits until the turns of the stored updates are over (at least <paramref name="rows"/> of them): all their replies have been sent.</summary>
+    protected async Task TurnsOverAsync(int rows = 1) =>
+        Assert.True(await Bot.Tests.Hardening.Webhooks.TurnsOverAsync(Host.Services, rows), $"the turns of {rows} update(s) did not end");
+
     protected static string Fixture(string name) => Bot.Tests.Hardening.Webhooks.TelegramFixture(name);
 
     protected async Task<HttpStatusCode> PostAsync(string body, string? secret = Secret)

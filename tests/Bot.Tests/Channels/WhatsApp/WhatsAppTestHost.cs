@@ -84,9 +84,13 @@ public abstract class WhatsAppTestHost : IAsyncLifetime
         using var response = await PostAsync("/api/whatsapp", Inbound(from, body));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         await Api.WaitForAsync(api => api.Delivered(from).Count >= before + replies);
-        await Task.Delay(150); // let the turn finish (it may send more)
+        await TurnsOverAsync(); // the turn may send more
         return Api.Delivered(from).Skip(before).ToList();
     }
+
+    /// <summary>Waits until the turns of the stored updates are over (at least <paramref name="rows"/> of them): all their replies have been sent.</summary>
+    protected async Task TurnsOverAsync(int rows = 1) =>
+        Assert.True(await Bot.Tests.Hardening.Webhooks.TurnsOverAsync(Host.Services, rows), $"the turns of {rows} update(s) did not end");
 
     protected async Task<string> UserIdAsync(string phone) =>
         await Host.Services.GetRequiredService<UserDirectory>().IdOfAsync(WhatsAppAdapter.ChannelId, phone);
