@@ -69,8 +69,8 @@ public static class ClusterBench
                 for (var copy = 0; copy < 2; copy++)
                 {
                     using var request = id % 2 == 0
-                        ? SignedWebhooks.Telegram(TelegramSecret, 7_000_000 + id, (id * 100_000) + n + 1, text)
-                        : SignedWebhooks.WhatsApp(TwilioToken, "+90540" + id.ToString("D7", CultureInfo.InvariantCulture), (id * 100_000) + n + 1, text);
+                        ? Requests.Telegram(TelegramSecret, 7_000_000 + id, (id * 100_000) + n + 1, text)
+                        : Requests.WhatsApp(TwilioToken, "+90540" + id.ToString("D7", CultureInfo.InvariantCulture), (id * 100_000) + n + 1, text);
                     var started = Stopwatch.GetTimestamp();
                     try
                     {
@@ -116,7 +116,7 @@ public static class ClusterBench
         var replies = world.Telegram.Received.Count(c => c >= 7_000_000) + world.Twilio.Delivered().Count(m => m.Fields["To"].StartsWith("whatsapp:+90540", StringComparison.Ordinal));
         var last = samples[^1];
         Console.WriteLine($"| requests via the proxy (instance 1 / 2) | {proxy.Counts[0]} / {proxy.Counts[1]} |");
-        Console.WriteLine($"| messages (each posted twice) | {posted} in {loadTime.TotalSeconds:0} s, {posted / loadTime.TotalSeconds:0.0} msg/s; webhook p50 {SignedWebhooks.Percentile(sorted, 0.5):0.0} ms, p99 {SignedWebhooks.Percentile(sorted, 0.99):0.0} ms; errors {errors}{(errors > 0 ? " (" + string.Join(", ", errorKinds.GroupBy(k => k).Select(g => $"{g.Key} ×{g.Count()}")) + ")" : "")} |");
+        Console.WriteLine($"| messages (each posted twice) | {posted} in {loadTime.TotalSeconds:0} s, {posted / loadTime.TotalSeconds:0.0} msg/s; webhook p50 {Requests.Percentile(sorted, 0.5):0.0} ms, p99 {Requests.Percentile(sorted, 0.99):0.0} ms; errors {errors}{(errors > 0 ? " (" + string.Join(", ", errorKinds.GroupBy(k => k).Select(g => $"{g.Key} ×{g.Count()}")) + ")" : "")} |");
         Console.WriteLine($"| inbox rows | {statuses.Values.Sum()} (handled {statuses.GetValueOrDefault(1)}, failed {statuses.GetValueOrDefault(2)}, interrupted {statuses.GetValueOrDefault(5)}, still open {statuses.GetValueOrDefault(0) + statuses.GetValueOrDefault(3)}) |");
         Console.WriteLine($"| replies to the users | {replies} |");
         Console.WriteLine($"| broadcast | {last.Done}/{subscribers} rows done in {last.At.TotalSeconds:0} s, rows held by {last.Claimers} instances; distinct recipients reached {telegram.Distinct().Count() + whatsApp.Distinct().Count()}, received twice {(telegram.Count - telegram.Distinct().Count()) + (whatsApp.Count - whatsApp.Distinct().Count())} |");

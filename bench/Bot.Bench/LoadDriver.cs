@@ -29,7 +29,7 @@ public static class LoadDriver
     private const string Token = "123456:LOADTEST_token";
     private const string Secret = "load-test-secret-0123456789abcdef";
     private const string AuthToken = "load-auth-token-0123456789";
-    private const string PublicBase = SignedWebhooks.TwilioPublicBase;
+    private const string PublicBase = Requests.TwilioPublicBase;
     private static readonly ConcurrentDictionary<string, Inbox> Inboxes = new();
 
     /// <summary>Replies received for one recipient: a waiter for the next one and the time of the last.</summary>
@@ -234,8 +234,8 @@ public static class LoadDriver
         Volatile.Write(ref inbox.Waiting, done);
         var started = Stopwatch.GetTimestamp();
         using var request = telegram
-            ? SignedWebhooks.Telegram(Secret, 100000 + sender, (sender * 100_000L) + n, question)
-            : SignedWebhooks.WhatsApp(AuthToken, key[3..], (sender * 100_000L) + n, question);
+            ? Requests.Telegram(Secret, 100000 + sender, (sender * 100_000L) + n, question)
+            : Requests.WhatsApp(AuthToken, key[3..], (sender * 100_000L) + n, question);
         using var response = await client.SendAsync(request);
         if (!response.IsSuccessStatusCode) throw new HttpRequestException($"HTTP {(int)response.StatusCode}");
         var answered = await done.Task.WaitAsync(TimeSpan.FromSeconds(15));
@@ -290,7 +290,7 @@ public static class LoadDriver
         return new Fakes(app);
     }
 
-    private static double P(double[] sorted, double p) => SignedWebhooks.Percentile(sorted, p);
+    private static double P(double[] sorted, double p) => Requests.Percentile(sorted, p);
 
     /// <summary>The devset's questions (texts only; read-only input for the load), or a few built-in ones without shared/.</summary>
     private static List<string> Questions()

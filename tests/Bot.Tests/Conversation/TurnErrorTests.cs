@@ -63,7 +63,7 @@ public sealed class KeyedLockTests
             using var held = await locks.AcquireAsync("a", CancellationToken.None);
             var now = Interlocked.Increment(ref running);
             maxRunning = Math.Max(maxRunning, now);
-            await Task.Delay(5);
+            await Task.Delay(5); // deliberate: work inside the turn, so that overlapping turns would be seen
             Interlocked.Decrement(ref running);
         }
         var otherKeyTook = Task.Run(async () =>

@@ -79,7 +79,7 @@ public sealed class DatabaseFaultTests : ChannelFaultHost
                 if (status == HttpStatusCode.OK) break;
                 Assert.True((int)status >= 500 || status == HttpStatusCode.TooManyRequests, $"answered {(int)status}: the channel would not redeliver");
                 Assert.True(attempt < 20, "still refused after 20 redeliveries");
-                await Task.Delay(500);
+                await Task.Delay(500); // deliberate: the pace at which the channel redelivers, not a wait for state
             }
         }
     }

@@ -114,7 +114,7 @@ public sealed class PostgresFaultTests : ChannelFaultHost
             if (status == HttpStatusCode.OK) return;
             Assert.True((int)status >= 500 || status == HttpStatusCode.TooManyRequests, $"answered {(int)status}: the channel would not redeliver");
             Assert.True(attempt < 20, "still refused after 20 redeliveries");
-            await Task.Delay(300);
+            await Task.Delay(300); // deliberate: the pace at which the channel redelivers, not a wait for state
         }
     }
 }

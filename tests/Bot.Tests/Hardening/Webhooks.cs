@@ -1,11 +1,10 @@
 using System.Globalization;
 using System.Net;
-using System.Text;
-using Bot.Tests.Channels.WhatsApp;
+using Bot.Tests.Infrastructure;
 using Bot.Tests.Outbox;
-using Bot.Web.Channels.Telegram;
 using Bot.Web.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Bot.Tests.Hardening;
 
@@ -17,13 +16,13 @@ public static class Webhooks
 {
     public const string TelegramSecret = "test-secret_123";
     public const string TwilioAuthToken = "test-auth-token-0123456789";
-    public const string PublicBase = "https://bot.example.org";
+    public const string PublicBase = SignedWebhooks.TwilioPublicBase;
 
     /// <summary>
     /// Now as Telegram dates an update (Unix seconds): the bot ignores updates older than Telegram:MaxUpdateAgeHours, so
     /// what the tests post is dated now, as Telegram's would be.
     /// </summary>
-    public static long Now => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+    public static long Now => SignedWebhooks.Now;
 
     /// <summary>A Telegram update from tests/…/Telegram/fixtures, dated now (the files carry a date from when they were written).</summary>
     public static string TelegramFixture(string name) =>
@@ -31,26 +30,23 @@ public static class Webhooks
             "\"date\":1764[0-9]{6}", _ => "\"date\":" + Now.ToString(CultureInfo.InvariantCulture));
 
     /// <summary>A private-chat text message from <paramref name="chat"/> as Telegram posts it.</summary>
-    public static string TelegramText(long updateId, long chat, string text, string language = "tr") =>
-        $$$"""{"update_id":{{{updateId}}},"message":{"message_id":{{{updateId % 100000}}},"date":{{{Now}}},"chat":{"id":{{{chat}}},"type":"private","first_name":"A"},"from":{"id":{{{chat}}},"is_bot":false,"first_name":"A","language_code":"{{{language}}}"},"text":{{{System.Text.Json.JsonSerializer.Serialize(text)}}}}}""";
+    public static string TelegramText(long updateId, long chat, string text, string language = "tr") => SignedWebhooks.TelegramText(updateId, chat, text, language);
 
     public static async Task<HttpStatusCode> PostTelegramAsync(HttpClient client, string body)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/telegram") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.Add(TelegramWebhook.SecretHeader, TelegramSecret);
+        using var request = SignedWebhooks.Telegram(body, TelegramSecret);
         using var response = await client.SendAsync(request);
         return response.StatusCode;
     }
 
     /// <summary>An inbound WhatsApp text as Twilio posts it (<paramref name="sid"/> is its MessageSid, the same on Twilio's retries).</summary>
-    public static Dictionary<string, string> WhatsAppText(string sid, string from, string body) => WhatsAppTestHost.InboundForm(sid, from, body);
+    public static Dictionary<string, string> WhatsAppText(string sid, string from, string body) => SignedWebhooks.WhatsAppForm(sid, from, body);
 
-    public static string Sid(int n) => "SM" + n.ToString("x32", CultureInfo.InvariantCulture);
+    public static string Sid(int n) => SignedWebhooks.Sid(n);
 
     public static async Task<HttpStatusCode> PostWhatsAppAsync(HttpClient client, IReadOnlyDictionary<string, string> form)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/whatsapp") { Content = new FormUrlEncodedContent(form) };
-        request.Headers.Add("X-Twilio-Signature", TwilioSigner.Sign(TwilioAuthToken, PublicBase + "/api/whatsapp", form));
+        using var request = SignedWebhooks.WhatsApp(TwilioAuthToken, form);
         using var response = await client.SendAsync(request);
         return response.StatusCode;
     }
@@ -63,17 +59,26 @@ public static class Webhooks
         return await db.Inbound.AsNoTracking().OrderBy(u => u.Id).ToListAsync();
     }
 
-    /// <summary>Waits until <paramref name="done"/> holds; false when <paramref name="seconds"/> ran out first.</summary>
-    public static async Task<bool> WaitAsync(Func<Task<bool>> done, int seconds = 30)
+    /// <summary>
+    /// Waits until the inbox holds at least <paramref name="rows"/> updates and no turn is waiting or running (each one
+    /// handled, failed or dropped): everything the bot will say about them has been sent. False when time ran out.
+    /// </summary>
+    public static Task<bool> TurnsOverAsync(IServiceProvider services, int rows = 1, int seconds = 30) => Eventually.WaitAsync(async () =>
     {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!await done())
-        {
-            if (DateTime.UtcNow > deadline) return false;
-            await Task.Delay(50);
-        }
-        return true;
-    }
+        await using var db = await services.GetRequiredService<IDbContextFactory<BotDbContext>>().CreateDbContextAsync();
+        return Over(await db.Inbound.AsNoTracking().Select(u => u.Status).ToListAsync(), rows);
+    }, seconds);
 
-    public static Task<bool> WaitAsync(Func<bool> done, int seconds = 30) => WaitAsync(() => Task.FromResult(done()), seconds);
+    /// <inheritdoc cref="TurnsOverAsync(IServiceProvider, int, int)"/>
+    public static Task<bool> TurnsOverAsync(string dataFolder, int rows = 1, int seconds = 30) =>
+        Eventually.WaitAsync(async () => Over((await InboxAsync(dataFolder)).Select(u => u.Status).ToList(), rows), seconds);
+
+    private static bool Over(List<InboundStatus> statuses, int rows) =>
+        statuses.Count >= rows && statuses.All(s => s is not (InboundStatus.Pending or InboundStatus.Processing));
+
+    /// <summary>Waits until <paramref name="done"/> holds; false when <paramref name="seconds"/> ran out first.</summary>
+    public static Task<bool> WaitAsync(Func<Task<bool>> done, int seconds = 30) => Eventually.WaitAsync(done, seconds);
+
+    /// <inheritdoc cref="WaitAsync(Func{Task{bool}}, int)"/>
+    public static Task<bool> WaitAsync(Func<bool> done, int seconds = 30) => Eventually.WaitAsync(done, seconds);
 }

@@ -66,10 +66,10 @@ public sealed class TelegramButtonTests : TelegramTestHost
         Api.Delays["sendMessage"] = TimeSpan.FromSeconds(1.5);
         await PostAsync(Message(1, "çalışma izni için hangi belgeler lazım"));
         await Api.WaitForAsync(api => api.Sent("sendMessage", Chat).Count >= 2, seconds: 30);
-        await Task.Delay(300); // the turn finishes after its last reply
+        Assert.True(await Bot.Tests.Hardening.Webhooks.TurnsOverAsync(Host.Services), "the turn did not end"); // it finishes after its last reply
         var typing = Api.Sent("sendChatAction", Chat).Count;
         Assert.True(typing >= 2, $"typing was sent {typing} time(s) during a turn of about 3 seconds");
-        await Task.Delay(2500);
+        await Task.Delay(2500); // deliberate: proves no typing follows for longer than the typing interval (nothing to wait for)
         Assert.Equal(typing, Api.Sent("sendChatAction", Chat).Count);
     }
 

@@ -1,7 +1,5 @@
 using System.Net;
-using System.Text;
 using Bot.Tests.Infrastructure;
-using Bot.Web.Channels.Telegram;
 using Xunit;
 
 namespace Bot.Tests.Channels.Telegram;
@@ -42,12 +40,15 @@ public abstract class TelegramTestHost : IAsyncLifetime
         Data.Dispose();
     }
 
+    /// <summary>Waits until the turns of the stored updates are over (at least <paramref name="rows"/> of them): all their replies have been sent.</summary>
+    protected async Task TurnsOverAsync(int rows = 1) =>
+        Assert.True(await Bot.Tests.Hardening.Webhooks.TurnsOverAsync(Host.Services, rows), $"the turns of {rows} update(s) did not end");
+
     protected static string Fixture(string name) => Bot.Tests.Hardening.Webhooks.TelegramFixture(name);
 
     protected async Task<HttpStatusCode> PostAsync(string body, string? secret = Secret)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/telegram") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        if (secret is not null) request.Headers.Add(TelegramWebhook.SecretHeader, secret);
+        using var request = SignedWebhooks.Telegram(body, secret);
         using var response = await Host.Client.SendAsync(request);
         return response.StatusCode;
     }

@@ -23,11 +23,7 @@ public sealed class TelegramUserStateTests : TelegramTestHost
     private static async Task<T> Eventually<T>(Func<Task<T>> read, Func<T, bool> done)
     {
         var value = await read();
-        for (var i = 0; i < 100 && !done(value); i++)
-        {
-            await Task.Delay(100);
-            value = await read();
-        }
+        await Infrastructure.Eventually.WaitAsync(async () => done(value = await read()), seconds: 10);
         return value;
     }
 

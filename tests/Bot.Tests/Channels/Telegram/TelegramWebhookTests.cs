@@ -41,7 +41,7 @@ public sealed class TelegramWebhookTests : TelegramTestHost
         }
         else
         {
-            await Task.Delay(500);
+            // Nothing was stored before the webhook answered, and only stored updates get a turn: nothing can follow.
             Assert.Empty(Api.Sent("sendMessage"));
             await using var db = await Host.Services.GetRequiredService<IDbContextFactory<BotDbContext>>().CreateDbContextAsync();
             Assert.Equal(0, await db.Inbound.CountAsync());
@@ -71,8 +71,7 @@ public sealed class TelegramWebhookTests : TelegramTestHost
     public async Task A_message_over_4096_characters_sent_later_arrives_in_paragraph_parts()
     {
         await PostAsync(Fixture("start.json"));
-        await Api.WaitForAsync(api => api.Sent("sendMessage", 1004).Count > 0);
-        await Task.Delay(300);
+        await TurnsOverAsync();
         var before = Api.Sent("sendMessage", 1004).Count;
         var userId = await Host.Services.GetRequiredService<UserDirectory>().IdOfAsync(TelegramAdapter.ChannelId, "1004");
         var paragraph = string.Join(' ', Enumerable.Repeat("duyuru", 400)); // 2,799 characters
@@ -114,8 +113,7 @@ public sealed class TelegramWebhookTests : TelegramTestHost
         var body = Fixture("text-tr.json");
         var statuses = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => PostAsync(body)));
         Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
-        await Api.WaitForAsync(api => api.Sent("sendMessage", 1001).Count >= 1);
-        await Task.Delay(700);
+        await TurnsOverAsync();
         Assert.Single(Api.Sent("sendMessage", 1001)); // the answer (with the introduction), once
         await using var db = await Host.Services.GetRequiredService<IDbContextFactory<BotDbContext>>().CreateDbContextAsync();
         var row = await db.Inbound.SingleAsync();
@@ -127,13 +125,16 @@ public sealed class TelegramWebhookTests : TelegramTestHost
     public async Task The_dedupe_survives_a_restart()
     {
         await PostAsync(Fixture("start.json"));
-        await Api.WaitForAsync(api => api.Sent("sendMessage", 1004).Count > 0);
-        await Task.Delay(700); // the turn sends more than one message: count them all before the restart
+        await TurnsOverAsync(); // the turn sends more than one message: count them all before the restart
         var sent = Api.Sent("sendMessage", 1004).Count;
         await Host.DisposeAsync();
         Host = await StartHostAsync();
         Assert.Equal(HttpStatusCode.OK, await PostAsync(Fixture("start.json")));
-        await Task.Delay(700);
+        await TurnsOverAsync(); // the redelivery was not stored again: still one update, its turn long over
+        await using (var db = await Host.Services.GetRequiredService<IDbContextFactory<BotDbContext>>().CreateDbContextAsync())
+        {
+            Assert.Equal(1, await db.Inbound.CountAsync());
+        }
         Assert.Equal(sent, Api.Sent("sendMessage", 1004).Count);
     }
 }
@@ -186,8 +187,7 @@ public sealed class TelegramSendingTests : TelegramTestHost
         FailNext("sendMessage", 429, """{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 1","parameters":{"retry_after":1}}""");
         var started = DateTime.UtcNow;
         await PostStartAsync(2001, 6001);
-        await Api.WaitForAsync(api => api.Calls.Count(c => c.Method == "sendMessage") >= 3);
-        await Task.Delay(300);
+        await TurnsOverAsync();
         var attempts = Api.Sent("sendMessage", 2001);
         Assert.True(DateTime.UtcNow - started >= TimeSpan.FromSeconds(1), "retry_after was not honoured");
         // The first attempt was refused; the greeting went out once after the pause (no duplicate), then the welcome's question.
@@ -202,8 +202,7 @@ public sealed class TelegramSendingTests : TelegramTestHost
         FailNext("sendMessage", 500, """{"ok":false,"error_code":500,"description":"Internal Server Error"}""");
         FailNext("sendMessage", 502, """{"ok":false,"error_code":502,"description":"Bad Gateway"}""");
         await PostStartAsync(2002, 6002);
-        await Api.WaitForAsync(api => api.Sent("sendMessage", 2002).Count >= 4);
-        await Task.Delay(300);
+        await TurnsOverAsync();
         var texts = Api.Sent("sendMessage", 2002).Select(m => m.GetProperty("text").GetString()).ToList();
         Assert.Equal(4, texts.Count); // two failures, then the greeting delivered once, then the welcome's question
         Assert.Single(texts.Distinct().Skip(1));
@@ -218,14 +217,13 @@ public sealed class TelegramSendingTests : TelegramTestHost
         var userId = await users.IdOfAsync(TelegramAdapter.ChannelId, "2003");
         var factory = Host.Services.GetRequiredService<IDbContextFactory<BotDbContext>>();
         DateTimeOffset? since = null;
-        for (var i = 0; i < 100 && since is null; i++)
+        await Eventually.WaitAsync(async () =>
         {
-            await Task.Delay(100);
             await using var db = await factory.CreateDbContextAsync();
-            since = await db.BotUsers.Where(u => u.Id == userId).Select(u => u.UnreachableSince).SingleOrDefaultAsync();
-        }
+            return (since = await db.BotUsers.Where(u => u.Id == userId).Select(u => u.UnreachableSince).SingleOrDefaultAsync()) is not null;
+        }, seconds: 10);
         Assert.NotNull(since);
-        await Task.Delay(500);
+        await TurnsOverAsync();
         Assert.Single(Api.Sent("sendMessage", 2003)); // not retried, and the rest of the reply not attempted
     }
 }

@@ -50,7 +50,7 @@ public sealed class WhatsAppPostgresTests(PostgresServer server) : WhatsAppTestH
         }));
         Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
         await Api.WaitForAsync(api => api.Delivered(phone).Count >= 2);
-        await Task.Delay(800);
+        await TurnsOverAsync(); // both instances share the database: one stored message, its turn over
         var greeting = Api.Delivered(phone).Count;
         Assert.Equal(2, greeting); // greeting + the welcome's consent question, once across both instances
 
@@ -64,7 +64,7 @@ public sealed class WhatsAppPostgresTests(PostgresServer server) : WhatsAppTestH
         }
         Host = first;
         await Api.WaitForAsync(api => api.Delivered(phone).Count >= greeting + 4, seconds: 30);
-        await Task.Delay(800);
+        await TurnsOverAsync(1 + questions.Length);
         var replies = Api.Delivered(phone).Skip(greeting).Select(m => m.Body!).ToList();
         Assert.Equal(4, replies.Count); // "left the welcome" + menu, the ask prompt, the menu
         var texts = first.Services.GetRequiredService<Bot.Web.Localization.BotContent>().Texts;

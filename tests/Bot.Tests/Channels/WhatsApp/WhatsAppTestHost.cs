@@ -12,9 +12,9 @@ namespace Bot.Tests.Channels.WhatsApp;
 /// <summary>The real host with WhatsApp on, behind a pretend proxy (public URL https://bot.example.org), against a fake Twilio API.</summary>
 public abstract class WhatsAppTestHost : IAsyncLifetime
 {
-    public const string AccountSid = "AC0123456789abcdef0123456789abcdef";
+    public const string AccountSid = SignedWebhooks.TwilioAccountSid;
     protected const string AuthToken = "test-auth-token-0123456789";
-    protected const string PublicBase = "https://bot.example.org";
+    protected const string PublicBase = SignedWebhooks.TwilioPublicBase;
     protected const string TemplateTr = "HX11111111111111111111111111111111";
     protected const string TemplateAr = "HX22222222222222222222222222222222";
     private int _sid;
@@ -64,18 +64,7 @@ public abstract class WhatsAppTestHost : IAsyncLifetime
     protected Dictionary<string, string> Inbound(string from, string body, string? sid = null) => InboundForm(sid ?? NextSid(), from, body);
 
     /// <summary>The form of an inbound WhatsApp text as Twilio posts it (<paramref name="sid"/> is its MessageSid, the same on Twilio's retries).</summary>
-    public static Dictionary<string, string> InboundForm(string sid, string from, string body) => new()
-    {
-        ["MessageSid"] = sid,
-        ["SmsMessageSid"] = sid,
-        ["AccountSid"] = AccountSid,
-        ["From"] = "whatsapp:" + from,
-        ["To"] = "whatsapp:+14155238886",
-        ["Body"] = body,
-        ["NumMedia"] = "0",
-        ["ProfileName"] = "Ayşe",
-        ["WaId"] = from.TrimStart('+'),
-    };
+    public static Dictionary<string, string> InboundForm(string sid, string from, string body) => SignedWebhooks.WhatsAppForm(sid, from, body);
 
     /// <summary>Posts a form to our path, signed for <paramref name="signedUrl"/> (default: the public URL of that path).</summary>
     protected async Task<HttpResponseMessage> PostAsync(string path, IReadOnlyDictionary<string, string> form, string? signature = "sign",
@@ -83,7 +72,7 @@ public abstract class WhatsAppTestHost : IAsyncLifetime
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(form) };
         if (signature == "sign") signature = TwilioSigner.Sign(AuthToken, signedUrl ?? PublicBase + path, form);
-        if (signature is not null) request.Headers.Add("X-Twilio-Signature", signature);
+        if (signature is not null) request.Headers.Add(SignedWebhooks.TwilioSignatureHeader, signature);
         foreach (var (k, v) in headers ?? new Dictionary<string, string>()) request.Headers.Add(k, v);
         return await Host.Client.SendAsync(request);
     }
@@ -95,9 +84,13 @@ public abstract class WhatsAppTestHost : IAsyncLifetime
         using var response = await PostAsync("/api/whatsapp", Inbound(from, body));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         await Api.WaitForAsync(api => api.Delivered(from).Count >= before + replies);
-        await Task.Delay(150); // let the turn finish (it may send more)
+        await TurnsOverAsync(); // the turn may send more
         return Api.Delivered(from).Skip(before).ToList();
     }
+
+    /// <summary>Waits until the turns of the stored updates are over (at least <paramref name="rows"/> of them): all their replies have been sent.</summary>
+    protected async Task TurnsOverAsync(int rows = 1) =>
+        Assert.True(await Bot.Tests.Hardening.Webhooks.TurnsOverAsync(Host.Services, rows), $"the turns of {rows} update(s) did not end");
 
     protected async Task<string> UserIdAsync(string phone) =>
         await Host.Services.GetRequiredService<UserDirectory>().IdOfAsync(WhatsAppAdapter.ChannelId, phone);

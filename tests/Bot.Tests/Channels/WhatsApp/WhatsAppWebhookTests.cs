@@ -91,7 +91,7 @@ public sealed class WhatsAppWebhookTests : WhatsAppTestHost
         }
         else
         {
-            await Task.Delay(400);
+            // Nothing was stored before the webhook answered, and only stored messages get a turn: nothing can follow.
             Assert.Empty(Api.Messages);
             await using var db = await Host.Services.GetRequiredService<IDbContextFactory<BotDbContext>>().CreateDbContextAsync();
             Assert.Equal(0, await db.Inbound.CountAsync());
@@ -136,8 +136,7 @@ public sealed class WhatsAppWebhookTests : WhatsAppTestHost
             return r.StatusCode;
         }));
         Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
-        await Api.WaitForAsync(api => api.Delivered(Phone).Count >= 1);
-        await Task.Delay(500);
+        await TurnsOverAsync();
         var sent = Api.Delivered(Phone).Count;
         Assert.Equal(1, sent); // the answer (with the introduction), once
 
@@ -147,7 +146,7 @@ public sealed class WhatsAppWebhookTests : WhatsAppTestHost
         {
             Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         }
-        await Task.Delay(700);
+        await TurnsOverAsync(); // the redelivery was not stored again: still one message, its turn long over
         Assert.Equal(sent, Api.Delivered(Phone).Count);
         await using var db = await Host.Services.GetRequiredService<IDbContextFactory<BotDbContext>>().CreateDbContextAsync();
         var row = await db.Inbound.SingleAsync();
@@ -256,8 +255,7 @@ public sealed class WhatsAppWebhookTests : WhatsAppTestHost
         Assert.Contains("Verileriniz silindi", done[0].Body!, StringComparison.Ordinal);
         await using var db = await Host.Services.GetRequiredService<IDbContextFactory<BotDbContext>>().CreateDbContextAsync();
         var id = await UserIdAsync(phone);
-        // The confirmation goes out before the turn has finished: give the turn a moment to end under load.
-        for (var i = 0; i < 50 && await db.State.AnyAsync(s => s.Key.Contains(id)); i++) await Task.Delay(100);
+        await TurnsOverAsync(); // the confirmation goes out before the turn has finished (and saved its state)
         Assert.False(await db.BotUsers.AnyAsync(u => u.Id == id));
         Assert.False(await db.State.AnyAsync(s => s.Key.Contains(id)));
         Assert.False(await db.Outbound.AnyAsync(m => m.UserId == id));

@@ -160,12 +160,8 @@ public sealed class FakeTelegramApi : IAsyncDisposable
         Calls.Where(c => c.Method == method && (chatId is null || (c.Body.TryGetProperty("chat_id", out var id) && id.GetInt64() == chatId)))
             .Select(c => c.Body).ToList();
 
-    /// <summary>Waits until <paramref name="done"/> holds (turns run after the webhook has answered).</summary>
-    public async Task WaitForAsync(Func<FakeTelegramApi, bool> done, int seconds = 15)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!done(this) && DateTime.UtcNow < deadline) await Task.Delay(50);
-    }
+    /// <summary>Waits until <paramref name="done"/> holds (turns run after the webhook has answered); false when the time ran out.</summary>
+    public Task<bool> WaitForAsync(Func<FakeTelegramApi, bool> done, int seconds = 15) => Bot.Tests.Infrastructure.Eventually.WaitAsync(() => done(this), seconds);
 
     public async ValueTask DisposeAsync()
     {

@@ -123,11 +123,8 @@ public sealed class FakeTwilioApi : IAsyncDisposable
     public IReadOnlyList<SentMessage> Delivered(string? to = null) =>
         Messages.Where(m => !m.Failed && (to is null || m.Fields.GetValueOrDefault("To") == "whatsapp:" + to)).ToList();
 
-    public async Task WaitForAsync(Func<FakeTwilioApi, bool> done, int seconds = 15)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!done(this) && DateTime.UtcNow < deadline) await Task.Delay(50);
-    }
+    /// <summary>Waits until <paramref name="done"/> holds (turns run after the webhook has answered); false when the time ran out.</summary>
+    public Task<bool> WaitForAsync(Func<FakeTwilioApi, bool> done, int seconds = 15) => Bot.Tests.Infrastructure.Eventually.WaitAsync(() => done(this), seconds);
 
     public async ValueTask DisposeAsync()
     {
