@@ -32,7 +32,7 @@ public sealed class AnnouncementNewModel(AnnouncementService announcements, Cour
     public AnnouncementPreview? Preview { get; private set; }
 
     public IReadOnlyList<(string Id, string Name)> Centres =>
-        StaffScope.Of(User).Visible(centres.All.Select(c => c.Id)).Select(id => (id, centres.ById(id)!.Name(Localization.Language.Turkish))).ToList();
+        StaffScope.Of(User).Visible(centres.All.Select(c => c.Id)).Select(id => (id, centres.ById(id)!.Name(StaffText.ContentLanguageOf(HttpContext)))).ToList();
 
     public async Task<IActionResult> OnGetAsync(long course, CancellationToken ct)
     {

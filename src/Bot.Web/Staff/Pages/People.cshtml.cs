@@ -48,5 +48,5 @@ public sealed class PeopleModel(StaffDashboard dashboard, CentreDirectory centre
         Rows = await dashboard.PeopleAsync(scope, centre, channel, 200, ct);
     }
 
-    public string CentreName(string? id) => centres.ById(id)?.Name(Localization.Language.Turkish) ?? "—";
+    public string CentreName(string? id) => centres.ById(id)?.Name(StaffText.ContentLanguageOf(HttpContext)) ?? "—";
 }

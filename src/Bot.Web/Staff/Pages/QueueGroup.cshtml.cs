@@ -61,7 +61,7 @@ public sealed class QueueGroupModel(QueueService queue, KnowledgeTeacher teacher
         .Where(e => !e.Key.StartsWith("text-", StringComparison.Ordinal))
         .SelectMany(e => e.Value!.Errors.Select(x => (e.Key, x.ErrorMessage)));
 
-    public string CentreName(string? id) => centres.ById(id)?.Name(Localization.Language.Turkish) ?? "—";
+    public string CentreName(string? id) => centres.ById(id)?.Name(StaffText.ContentLanguageOf(HttpContext)) ?? "—";
 
     private StaffScope Scope => StaffScope.Of(User);
 

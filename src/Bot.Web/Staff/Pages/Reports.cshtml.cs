@@ -51,5 +51,5 @@ public sealed class ReportsModel(QueueReports reports, CentreDirectory centres) 
         return new Microsoft.AspNetCore.Html.HtmlString(svg.ToString());
     }
 
-    public string CentreName(string id) => centres.ById(id)?.Name(Localization.Language.Turkish) ?? "—";
+    public string CentreName(string id) => centres.ById(id)?.Name(StaffText.ContentLanguageOf(HttpContext)) ?? "—";
 }

@@ -7,7 +7,7 @@ namespace Bot.Web.Staff.Pages.Admin;
 public sealed class KeysModel(StaffAccounts accounts, CentreDirectory centres, StaffUi text) : PageModel
 {
     public IReadOnlyList<StaffApiKey> Keys { get; private set; } = [];
-    public IReadOnlyList<(string Id, string Name)> Centres => centres.All.Select(c => (c.Id, c.Name(Localization.Language.Turkish))).ToList();
+    public IReadOnlyList<(string Id, string Name)> Centres => centres.All.Select(c => (c.Id, c.Name(StaffText.ContentLanguageOf(HttpContext)))).ToList();
     public string Name { get; private set; } = "";
     public string Role { get; private set; } = StaffRoles.Staff;
     public IReadOnlyList<string> SelectedCentres { get; private set; } = [];

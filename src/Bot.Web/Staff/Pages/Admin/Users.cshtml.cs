@@ -7,7 +7,7 @@ namespace Bot.Web.Staff.Pages.Admin;
 public sealed class UsersModel(StaffAccounts accounts, CentreDirectory centres, StaffUi text) : PageModel
 {
     public IReadOnlyList<AccountRow> Accounts { get; private set; } = [];
-    public IReadOnlyList<(string Id, string Name)> Centres => centres.All.Select(c => (c.Id, c.Name(Localization.Language.Turkish))).ToList();
+    public IReadOnlyList<(string Id, string Name)> Centres => centres.All.Select(c => (c.Id, c.Name(StaffText.ContentLanguageOf(HttpContext)))).ToList();
     public string Email { get; private set; } = "";
     public string DisplayName { get; private set; } = "";
     public string Role { get; private set; } = StaffRoles.Staff;
@@ -67,7 +67,7 @@ public sealed class UsersModel(StaffAccounts accounts, CentreDirectory centres, 
 
     public bool Invalid(string field) => ModelState.TryGetValue(field, out var entry) && entry.Errors.Count > 0;
 
-    public string CentreName(string id) => centres.ById(id)?.Name(Localization.Language.Turkish) ?? id;
+    public string CentreName(string id) => centres.ById(id)?.Name(StaffText.ContentLanguageOf(HttpContext)) ?? id;
 
     private string Actor => User.Identity?.Name ?? "?";
 }
