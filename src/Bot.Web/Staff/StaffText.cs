@@ -73,6 +73,20 @@ public sealed class StaffUi(StaffText texts, IHttpContextAccessor http, Microsof
     /// shows "2026-03-04 09:30" as written, not its two parts swapped.</remarks>
     public string Time(DateTimeOffset at) => Isolated(TimeZoneInfo.ConvertTime(at, _zone).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture));
 
+    /// <summary>
+    /// A delivery status as staff read it. Telegram gives no delivery or read receipts: its messages are "sent", with
+    /// that explanation, never "delivered 0".
+    /// </summary>
+    public string Delivery(string channel, string? status) => status switch
+    {
+        null or "" => "—",
+        "sent" when channel == "telegram" => this["delivery.sent-telegram"],
+        "sent" or "waiting" or "delivered" or "read" => this["delivery." + status],
+        _ when status.StartsWith("failed", StringComparison.Ordinal) => this["delivery.failed"] + status["failed".Length..],
+        _ when status.StartsWith("not sent", StringComparison.Ordinal) => this["delivery.not-sent"] + status["not sent".Length..],
+        _ => status,
+    };
+
     /// <summary>Numbers, dates and ids kept left to right inside a right-to-left sentence (nothing changes in Turkish and English).</summary>
     public string Isolated(string text) => Direction == "rtl" ? "\u2066" + text + "\u2069" : text;
 

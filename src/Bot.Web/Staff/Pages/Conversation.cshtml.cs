@@ -7,13 +7,17 @@ namespace Bot.Web.Staff.Pages;
 public sealed class ConversationModel(QueueService queue, StaffUi text) : PageModel
 {
     public IReadOnlyList<UnansweredQuestion> Messages { get; private set; } = [];
-    public string? Message { get; private set; }
+    /// <summary>The reply typed, kept when it was refused.</summary>
+    public string Reply { get; private set; } = "";
     public bool Open => Messages.Any(m => m.Reason != QueueReason.HandoverReply && QueueStatus.IsOpen(m.Status));
 
     public Task<IActionResult> OnGetAsync(string userId, CancellationToken ct) => LoadAsync(userId, ct);
 
-    public async Task<IActionResult> OnPostReplyAsync(string userId, CancellationToken ct) =>
-        await AfterAsync(userId, await queue.ReplyAsync(StaffScope.Of(User), userId, Request.Form["text"], ct), "conv.sent", ct);
+    public async Task<IActionResult> OnPostReplyAsync(string userId, CancellationToken ct)
+    {
+        Reply = Request.Form["text"].ToString();
+        return await AfterAsync(userId, await queue.ReplyAsync(StaffScope.Of(User), userId, Reply, ct), "conv.sent", ct);
+    }
 
     public async Task<IActionResult> OnPostHandBackAsync(string userId, CancellationToken ct) =>
         await AfterAsync(userId, await queue.HandBackAsync(StaffScope.Of(User), userId, ct), "conv.handed-back", ct);
@@ -21,8 +25,8 @@ public sealed class ConversationModel(QueueService queue, StaffUi text) : PageMo
     private async Task<IActionResult> AfterAsync(string userId, QueueResult result, string done, CancellationToken ct)
     {
         if (!result.Found) return NotFound();
-        foreach (var (field, key) in result.Errors) ModelState.AddModelError(field, text["error." + key]);
-        if (result.Succeeded) Message = text[done];
+        if (result.Succeeded) return this.Done(text[done]);
+        foreach (var (_, key) in result.Errors) ModelState.AddModelError("reply", text["error." + key]);
         return await LoadAsync(userId, ct);
     }
 

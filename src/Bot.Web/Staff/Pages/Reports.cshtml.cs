@@ -54,5 +54,8 @@ public sealed class ReportsModel(QueueReports reports, CentreDirectory centres) 
         return new Microsoft.AspNetCore.Html.HtmlString(svg.ToString());
     }
 
+    /// <summary>A language or item type by its title (<paramref name="prefix"/> + id), anything else (a channel) as it is.</summary>
+    public string Label(string prefix, string id, StaffUi text) => prefix.Length > 0 && text[prefix + id] is var t && t != prefix + id ? t : id;
+
     public string CentreName(string id) => centres.ById(id)?.Name(StaffText.ContentLanguageOf(HttpContext)) ?? "—";
 }
