@@ -149,4 +149,58 @@ public sealed class StaffDefectBrowserTests(Browser browser) : IAsyncLifetime
         await page.GetByRole(AriaRole.Button, new() { Name = "English" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Page not found", Level = 1 })).ToBeVisibleAsync();
     }
+
+    [BrowserFact]
+    public async Task A_refused_form_keeps_what_was_typed_with_each_error_next_to_its_field_and_candidates_are_shown_by_title()
+    {
+        await _host.AccountAsync("admin@example.org", StaffRoles.Admin);
+        await _host.SayAsync("web-tr", "Gaziantep'te kimlik kartımı kaybettim, yenisini nasıl alırım ve ne kadar sürer");
+        var page = await SignInAsync("admin@example.org");
+        await page.GotoAsync("/staff/queue");
+        await page.Locator("#groups tbody tr a").First.ClickAsync();
+
+        // The bot's candidates by title, and the top one preselected for teaching (not the first entry of the list).
+        UnansweredQuestion item;
+        await using (var db = await _host.Services.GetRequiredService<IDbContextFactory<BotDbContext>>().CreateDbContextAsync())
+        {
+            item = await db.Unanswered.SingleAsync();
+        }
+        var teachable = await page.Locator("#teach-entry option").EvaluateAllAsync<string[]>("os => os.map(o => o.value)");
+        var candidates = QueueService.CandidatesOf(item).Where(c => teachable.Contains(c.Id)).ToList(); // answers that can be taught (not "out of scope")
+        var cell = await page.Locator($"tr[data-item='{item.Id}'] td").Nth(5).InnerTextAsync();
+        Assert.DoesNotMatch(new Regex(@"\b[a-z]+(?:-[a-z]+)+ \(0[.,]"), cell);
+        if (candidates.Count > 0)
+        {
+            var top = candidates.OrderByDescending(c => c.Confidence).First().Id;
+            await Assertions.Expect(page.Locator("#teach-entry")).ToHaveValueAsync(top);
+            var title = await page.Locator($"#teach-entry option[value='{top}']").InnerTextAsync();
+            Assert.Contains(title, cell, StringComparison.Ordinal);
+        }
+        else
+        {
+            await Assertions.Expect(page.Locator("#teach-entry")).ToHaveValueAsync("");
+        }
+
+        // A new answer with a bad id and no Arabic answer: refused, everything typed is still there, the section stays open.
+        await page.GetByText("Yeni yanıt oluştur (iki dilde de zorunlu)").ClickAsync();
+        await page.GetByLabel("Kimlik", new() { Exact = true }).FillAsync("Kimlik Kartı");
+        await page.GetByLabel("Yeni yanıtın Türkçe başlığı").FillAsync("Kayıp kimlik kartı");
+        await page.GetByLabel("Yeni yanıtın Arapça başlığı").FillAsync("فقدان بطاقة الكيمليك");
+        await page.GetByLabel("Yeni yanıtın Türkçe metni").FillAsync("Nüfus müdürlüğüne kayıp başvurusu yapın.");
+        await page.EvaluateAsync("() => document.getElementById('new-id').removeAttribute('pattern')"); // the server's check, not the browser's
+        await page.GetByRole(AriaRole.Button, new() { Name = "Yanıtı oluştur" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#new-id-error")).ToContainTextAsync("Kimlik yalnızca küçük harf");
+        await Assertions.Expect(page.Locator("#answer-ar-error")).ToHaveTextAsync("Her iki dilde de yanıt yazın (en çok 1600 karakter).");
+        await Assertions.Expect(page.Locator("#answer-tr-error")).ToBeEmptyAsync();
+        await Assertions.Expect(page.GetByLabel("Yeni yanıtın Türkçe başlığı")).ToBeVisibleAsync(); // still open
+        await Assertions.Expect(page.GetByLabel("Kimlik", new() { Exact = true })).ToHaveValueAsync("Kimlik Kartı");
+        await Assertions.Expect(page.GetByLabel("Yeni yanıtın Arapça başlığı")).ToHaveValueAsync("فقدان بطاقة الكيمليك");
+        await Assertions.Expect(page.GetByLabel("Yeni yanıtın Türkçe metni")).ToHaveValueAsync("Nüfus müdürlüğüne kayıp başvurusu yapın.");
+        await Assertions.Expect(page.Locator("main > p.error")).ToHaveCountAsync(0); // nothing at the top of the page
+
+        // Dismissing without a reason: the error is beside the reason.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Kapat", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator("#dismiss-reason-error")).Not.ToBeEmptyAsync();
+        await Assertions.Expect(page.GetByLabel("Kapatma gerekçesi")).ToHaveAttributeAsync("aria-invalid", "true");
+    }
 }
