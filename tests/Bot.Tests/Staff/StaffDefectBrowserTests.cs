@@ -203,4 +203,30 @@ public sealed class StaffDefectBrowserTests(Browser browser) : IAsyncLifetime
         await Assertions.Expect(page.Locator("#dismiss-reason-error")).Not.ToBeEmptyAsync();
         await Assertions.Expect(page.GetByLabel("Kapatma gerekçesi")).ToHaveAttributeAsync("aria-invalid", "true");
     }
+
+    [BrowserFact]
+    public async Task A_staff_conversation_shows_the_persons_language_and_the_same_centre_to_the_admin_and_the_centres_staff()
+    {
+        await _host.AccountAsync("admin@example.org", StaffRoles.Admin);
+        await _host.AccountAsync("antep@example.org", StaffRoles.Staff, "gaziantep");
+        await _host.SayAsync("web-handover", "merhaba");
+        await _host.SayAsync("web-handover", "menü");
+        await _host.SayAsync("web-handover", value: "menu:staff");
+        await _host.SayAsync("web-handover", "kira yardımı için biriyle konuşmak istiyorum");
+        await _host.SayAsync("web-handover", "Gaziantep");
+        await _host.SayAsync("web-handover", "ev sahibi beni çıkarmak istiyor");
+
+        foreach (var email in new[] { "admin@example.org", "antep@example.org" })
+        {
+            var page = await SignInAsync(email);
+            await page.GotoAsync("/staff/conversations");
+            var row = page.Locator("#conversations tbody tr").First;
+            await Assertions.Expect(row.Locator("td").Nth(1)).ToHaveTextAsync("Gaziantep Toplum Merkezi");
+            await row.GetByRole(AriaRole.Link).ClickAsync();
+            await Assertions.Expect(page.Locator("#person dd[data-fact='language']")).ToHaveTextAsync("Türkçe");
+            await Assertions.Expect(page.Locator("#person dd[data-fact='centre']")).ToHaveTextAsync("Gaziantep Toplum Merkezi");
+            await Assertions.Expect(page.Locator("#person dd[data-fact='channel']")).ToHaveTextAsync("web sohbeti");
+            await page.Context.CloseAsync();
+        }
+    }
 }

@@ -4,11 +4,19 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Bot.Web.Staff.Pages;
 
-public sealed class ConversationModel(QueueService queue, StaffUi text) : PageModel
+public sealed class ConversationModel(QueueService queue, Bot.Web.Knowledge.CentreDirectory centres, StaffUi text) : PageModel
 {
     public IReadOnlyList<UnansweredQuestion> Messages { get; private set; } = [];
     /// <summary>The reply typed, kept when it was refused.</summary>
     public string Reply { get; private set; } = "";
+    /// <summary>The person's language: that of their latest message.</summary>
+    public string? Language => Messages.LastOrDefault(m => m.Reason != QueueReason.HandoverReply)?.Language;
+
+    /// <summary>The centre the person chose (the latest one given), the same for an admin and for that centre's staff.</summary>
+    public string? CentreId => Messages.Select(m => m.CentreId).LastOrDefault(c => !string.IsNullOrEmpty(c));
+
+    public string CentreName(string? id) => centres.ById(id)?.Name(StaffText.ContentLanguageOf(HttpContext)) ?? text["common.no-centre"];
+
     public bool Open => Messages.Any(m => m.Reason != QueueReason.HandoverReply && QueueStatus.IsOpen(m.Status));
 
     public Task<IActionResult> OnGetAsync(string userId, CancellationToken ct) => LoadAsync(userId, ct);
