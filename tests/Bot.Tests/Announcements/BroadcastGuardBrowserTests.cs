@@ -104,4 +104,25 @@ public sealed class BroadcastGuardBrowserTests(Browser browser) : OutboxTestHost
         await Assertions.Expect(page.Locator("#state")).ToHaveTextAsync("İptal edildi");
         Assert.Empty(Telegram.Received);
     }
+
+    [BrowserFact]
+    public async Task A_course_whose_dates_are_past_is_saved_only_after_an_explicit_warning()
+    {
+        var course = await CourseAsync();
+        var page = await SignInAsync();
+        await page.GotoAsync($"/staff/courses/edit?id={course.Id}");
+        var yesterday = DateTime.UtcNow.AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        await page.GetByLabel("Son başvuru tarihi").FillAsync(yesterday);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Kaydet" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#past-warning")).ToContainTextAsync("Bu tarihler geçmişte kaldı: Son başvuru tarihi");
+        await using (var db = await Db())
+        {
+            Assert.NotEqual(DateOnly.Parse(yesterday, CultureInfo.InvariantCulture), (await db.Courses.SingleAsync()).ApplicationDeadline); // not saved
+        }
+        await Assertions.Expect(page.GetByLabel("Son başvuru tarihi")).ToHaveValueAsync(yesterday); // the input is kept
+        await page.GetByLabel("Tarihlerin geçmişte kaldığını biliyorum; yine de kaydet").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Kaydet" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/staff/courses$"));
+        await Assertions.Expect(page.Locator($"tr[data-course='{course.Id}']")).ToContainTextAsync("Kapandı");
+    }
 }
