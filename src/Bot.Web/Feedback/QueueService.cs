@@ -175,7 +175,9 @@ public sealed class QueueService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var items = await Visible(db, scope).Where(q => QueueReason.Conversation.Contains(q.Reason) && q.UserId != FeedbackRecorder.AnonymousUser)
             .OrderByDescending(q => q.Id).Take(2000).ToListAsync(ct);
-        return items.GroupBy(q => q.UserId).Select(g => new HandoverRow(g.Key, g.First().Channel, g.First().Language, g.First().CentreId,
+        // The centre is the latest one the person gave (a message written while waiting may carry none): the same for an
+        // admin, who sees every item, as for the centre's staff, who see only the centre's.
+        return items.GroupBy(q => q.UserId).Select(g => new HandoverRow(g.Key, g.First().Channel, g.First().Language, g.Select(q => q.CentreId).FirstOrDefault(c => !string.IsNullOrEmpty(c)),
             g.Where(q => q.Reason != QueueReason.HandoverReply).Select(q => q.Text).FirstOrDefault() ?? "", g.Max(q => q.CreatedAt),
             g.Any(q => q.Reason != QueueReason.HandoverReply && QueueStatus.IsOpen(q.Status)))).ToList();
     }

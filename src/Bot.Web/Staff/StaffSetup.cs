@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.Routing;
 
 namespace Bot.Web.Staff;
 
@@ -13,6 +14,9 @@ public static class StaffSetup
 {
     public const string PagesPrefix = "/staff";
     public const string ApiPrefix = "/api/staff";
+
+    /// <summary>The page that shows an error status (404, 403, …) in the staff member's language.</summary>
+    private const string StatusPage = "/staff/status/{code:int}";
 
     public static IServiceCollection AddBotStaff(this IServiceCollection services, IConfiguration configuration)
     {
@@ -111,6 +115,16 @@ public static class StaffSetup
         }).AddApplicationPart(typeof(StaffSetup).Assembly); // also when the host is started by another assembly (tests)
         // Validation messages come from the dashboard's own texts (Turkish/English), not the framework's English defaults.
         services.Configure<Microsoft.AspNetCore.Mvc.MvcOptions>(o => o.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true);
+        services.Configure<Microsoft.AspNetCore.Mvc.CookieTempDataProviderOptions>(o =>
+        {
+            // The notice after a form action (and a one-time secret) travels in this cookie, encrypted, read once.
+            o.Cookie.Name = "seg_staff_notice";
+            o.Cookie.Path = PagesPrefix;
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.Cookie.IsEssential = true;
+        });
         services.AddHttpContextAccessor();
         services.AddSingleton<StaffText>();
         services.AddScoped<StaffUi>();
@@ -122,6 +136,26 @@ public static class StaffSetup
 
     public static WebApplication MapStaff(this WebApplication app)
     {
+        // Not found, forbidden and other errors of the dashboard are pages in the staff member's language, never raw JSON:
+        // a dashboard response that ends with an error status and no body gets the status page (Status.cshtml) as its body
+        // (run directly: it shows no data, so also to someone not signed in; opened by its own address it needs a sign-in).
+        app.Use(async (context, next) =>
+        {
+            await next();
+            var response = context.Response;
+            if (response.StatusCode is < 400 or >= 600 || response.HasStarted || response.ContentLength is not null || !string.IsNullOrEmpty(response.ContentType)
+                || !context.Request.Path.StartsWithSegments(PagesPrefix) || HttpMethods.IsHead(context.Request.Method))
+            {
+                return;
+            }
+            var page = context.RequestServices.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+                .FirstOrDefault(e => e.RoutePattern.RawText?.TrimStart('/') == StatusPage.TrimStart('/'));
+            if (page?.RequestDelegate is null) return;
+            var values = new RouteValueDictionary(page.RoutePattern.RequiredValues) { ["code"] = response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            context.SetEndpoint(page);
+            context.Request.RouteValues = values;
+            await page.RequestDelegate(context);
+        });
         app.UseAuthentication();
         app.UseAuthorization();
         app.Use(async (context, next) =>
@@ -133,6 +167,17 @@ public static class StaffSetup
                 && !context.Request.Path.StartsWithSegments(PagesPrefix + "/logout"))
             {
                 context.Response.Redirect(PagesPrefix + "/password");
+                return;
+            }
+            await next();
+        });
+        app.Use(async (context, next) =>
+        {
+            // An address left by a form action (…?handler=Answer), reloaded or opened again: the page itself, not a 404.
+            if (HttpMethods.IsGet(context.Request.Method) && context.Request.Path.StartsWithSegments(PagesPrefix)
+                && context.Request.Query.TryGetValue("handler", out var handler) && !StaffPaths.GetHandlers.Contains(handler.ToString()))
+            {
+                context.Response.Redirect(StaffPaths.WithoutHandler(context.Request));
                 return;
             }
             await next();

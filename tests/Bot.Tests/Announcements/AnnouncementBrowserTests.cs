@@ -51,6 +51,8 @@ public sealed class AnnouncementBrowserTests(Browser browser) : OutboxTestHost
         await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.Artifacts, "announcement-preview.png"), FullPage = true });
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Gönder / zamanla" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#confirm-question")).ToHaveTextAsync("Telegram ve WhatsApp üzerinden 3 kişiye gönderilsin mi?");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Evet, gönder" }).ClickAsync();
         await page.WaitForURLAsync(new Regex("/staff/announcements/[0-9]+[?]done=published$"));
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Duyuru gönderiliyor.");
         await Telegram.WaitForAsync(api => api.Received.Count == 2);

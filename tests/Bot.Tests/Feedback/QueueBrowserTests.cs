@@ -64,13 +64,13 @@ public sealed class QueueBrowserTests(Browser browser) : IAsyncLifetime
             await page.GotoAsync(groupPage);
             return (await deliveries.AllInnerTextsAsync()).SequenceEqual([a, b]);
         }
-        Assert.True(await Bot.Tests.Hardening.Webhooks.WaitAsync(() => Shows("waiting", "waiting")));
+        Assert.True(await Bot.Tests.Hardening.Webhooks.WaitAsync(() => Shows("Kişinin sohbeti açması bekleniyor", "Kişinin sohbeti açması bekleniyor")));
 
         var ar = await _host.Client.GetFromJsonAsync<JsonElement>("/api/webchat/messages?userId=" + BotHost.WebChatId("web-ar"));
         Assert.Contains("المراكز لا تبيع تذاكر", ar.GetProperty("replies")[0].GetProperty("text").GetString());
         Assert.Equal("rtl", ar.GetProperty("replies")[0].GetProperty("direction").GetString());
         var tr = await _host.SayAsync("web-tr", "teşekkürler");
         Assert.Contains("bilet satmaz", tr[0].Text); // waiting answers come first in the next reply
-        Assert.True(await Bot.Tests.Hardening.Webhooks.WaitAsync(() => Shows("delivered", "delivered")));
+        Assert.True(await Bot.Tests.Hardening.Webhooks.WaitAsync(() => Shows("İletildi", "İletildi")));
     }
 }

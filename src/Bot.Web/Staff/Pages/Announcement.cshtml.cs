@@ -32,5 +32,5 @@ public sealed class AnnouncementModel(AnnouncementService announcements, CentreD
         return Redirect($"/staff/announcements/{number}?done={(result.Refusal == Refusal.Conflict ? "cannot-cancel" : "cancelled")}");
     }
 
-    public string CentreNames(IEnumerable<string> ids) => string.Join(", ", ids.Select(id => centres.ById(id)?.Name(Localization.Language.Turkish) ?? id));
+    public string CentreNames(IEnumerable<string> ids) => string.Join(", ", ids.Select(id => centres.ById(id)?.Name(StaffText.ContentLanguageOf(HttpContext)) ?? id));
 }

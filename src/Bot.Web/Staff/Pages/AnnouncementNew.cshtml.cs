@@ -21,18 +21,35 @@ public sealed class AnnouncementForm
 
     /// <summary>From an <c>input type=datetime-local</c>: yyyy-MM-ddTHH:mm in the dashboard's time zone.</summary>
     public string? SendAt { get; set; }
+
+    /// <summary>The number of people the staff member confirmed sending to (the confirmation step); null before it.</summary>
+    public int? Confirmed { get; set; }
 }
 
 /// <summary>Announces a course: who it goes to, a preview of the audience and the messages, then now or at a time.</summary>
+/// <remarks>
+/// Guards against a broadcast going wrong by accident: a schedule time already past is refused (not sent at once), an
+/// announcement reaching nobody is refused with the reason, and sending asks first for a confirmation naming the number of
+/// people and the channels (a step on the server: the dashboard runs no script).
+/// </remarks>
 public sealed class AnnouncementNewModel(AnnouncementService announcements, CourseCatalog catalog, CentreDirectory centres, StaffUi text,
-    IOptions<StaffOptions> options) : PageModel
+    IOptions<StaffOptions> options, TimeProvider clock) : PageModel
 {
     [BindProperty] public AnnouncementForm Input { get; set; } = new();
     public Course? Course { get; private set; }
     public AnnouncementPreview? Preview { get; private set; }
 
+    /// <summary>Set when "send" was pressed: the question to confirm (people and channels), shown with the preview.</summary>
+    public string? Confirmation { get; private set; }
+
+    /// <summary>Set when the announcement would reach nobody: why, shown with the preview's breakdown of who was left out.</summary>
+    public string? Nobody { get; private set; }
+
+    /// <summary>What an empty choice stands for, said plainly in the preview (centres, topics, languages).</summary>
+    public IReadOnlyList<string> Defaults { get; private set; } = [];
+
     public IReadOnlyList<(string Id, string Name)> Centres =>
-        StaffScope.Of(User).Visible(centres.All.Select(c => c.Id)).Select(id => (id, centres.ById(id)!.Name(Localization.Language.Turkish))).ToList();
+        StaffScope.Of(User).Visible(centres.All.Select(c => c.Id)).Select(id => (id, centres.ById(id)!.Name(StaffText.ContentLanguageOf(HttpContext)))).ToList();
 
     public async Task<IActionResult> OnGetAsync(long course, CancellationToken ct)
     {
@@ -44,19 +61,51 @@ public sealed class AnnouncementNewModel(AnnouncementService announcements, Cour
 
     public Task<IActionResult> OnPostPreviewAsync(CancellationToken ct) => SubmitAsync((scope, input) => announcements.PreviewAsync(scope, input, ct), preview =>
     {
-        Preview = preview;
-        return Page();
+        ShowPreview(preview);
+        return Task.FromResult<IActionResult>(Page());
     }, ct);
 
-    public Task<IActionResult> OnPostPublishAsync(CancellationToken ct) => SubmitAsync((scope, input) => announcements.CreateAsync(scope, input, ct), created =>
+    /// <summary>
+    /// Send (or schedule): refused when it would reach nobody; otherwise first the confirmation ("send to 1,240 people on
+    /// WhatsApp and Telegram?"), then — confirmed for the same number of people — created.
+    /// </summary>
+    public Task<IActionResult> OnPostPublishAsync(CancellationToken ct) => SubmitAsync((scope, input) => announcements.PreviewAsync(scope, input, ct), async preview =>
     {
-        return Redirect($"/staff/announcements/{created.Id}?done={(created.Status == AnnouncementStatus.Scheduled ? "scheduled" : "published")}");
+        ShowPreview(preview);
+        if (preview.Recipients == 0)
+        {
+            Nobody = text["announcements.nobody"];
+            ModelState.AddModelError("Input.Audience", Nobody);
+            return Page();
+        }
+        if (Input.Confirmed != preview.Recipients)
+        {
+            var channels = preview.Groups.Select(g => g.Channel).Distinct().Order(StringComparer.Ordinal).Select(c => text["channel." + c]).ToList();
+            var people = preview.Recipients.ToString("#,0", CultureInfo.InvariantCulture);
+            Confirmation = Input.When == "later"
+                ? text.Format("announcements.confirm-later", people, string.Join(text["common.and"], channels), Input.SendAt?.Replace('T', ' ') ?? "")
+                : text.Format("announcements.confirm", people, string.Join(text["common.and"], channels));
+            return Page();
+        }
+        var created = await announcements.CreateAsync(StaffScope.Of(User), ToInput()!, ct);
+        return Refused(created.Refusal, created.Errors)
+            ?? Redirect($"/staff/announcements/{created.Value!.Id}?done={(created.Value.Status == AnnouncementStatus.Scheduled ? "scheduled" : "published")}");
     }, ct);
+
+    private void ShowPreview(AnnouncementPreview preview)
+    {
+        Preview = preview;
+        var defaults = new List<string>();
+        if (Input.Centres.Count == 0) defaults.Add(text.Format("announcements.default-centre", centres.ById(Course!.CentreId)?.Name(StaffText.ContentLanguageOf(HttpContext)) ?? Course.CentreId));
+        if (Input.Topics.Count == 0) defaults.Add(text.Format("announcements.default-topic", text["topic." + Course!.Topic]));
+        if (Input.Languages.Count == 0) defaults.Add(text["announcements.default-languages"]);
+        Defaults = defaults;
+    }
 
     public string? Error(string field) => FormErrors.Of(ModelState, field);
 
     /// <summary>The posted form checked and handed to <paramref name="act"/>; its refusal shown (errors beside fields), or <paramref name="done"/>.</summary>
-    private async Task<IActionResult> SubmitAsync<T>(Func<StaffScope, AnnouncementInput, Task<Checked<T>>> act, Func<T, IActionResult> done, CancellationToken ct)
+    private async Task<IActionResult> SubmitAsync<T>(Func<StaffScope, AnnouncementInput, Task<Checked<T>>> act, Func<T, Task<IActionResult>> done, CancellationToken ct)
     {
         FormErrors.ReplaceBindingErrors(ModelState, text);
         Course = await catalog.GetAsync(StaffScope.Of(User), Input.CourseId, ct);
@@ -64,7 +113,7 @@ public sealed class AnnouncementNewModel(AnnouncementService announcements, Cour
         var input = ToInput();
         if (input is null) return Page();
         var result = await act(StaffScope.Of(User), input);
-        return Refused(result.Refusal, result.Errors) ?? done(result.Value!);
+        return Refused(result.Refusal, result.Errors) ?? await done(result.Value!);
     }
 
     private IActionResult? Refused(Refusal refusal, IReadOnlyDictionary<string, string>? errors)
@@ -96,6 +145,12 @@ public sealed class AnnouncementNewModel(AnnouncementService announcements, Cour
             }
             var zone = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
             sendAt = new DateTimeOffset(local, zone.GetUtcOffset(local));
+            if (sendAt <= clock.GetUtcNow())
+            {
+                // A time already past would send at once: refused, with the time it is now.
+                ModelState.AddModelError("Input.SendAt", text.Format("error.send-at.past", text.Time(clock.GetUtcNow())));
+                return null;
+            }
         }
         if (!ModelState.IsValid) return null;
         return new AnnouncementInput

@@ -4,16 +4,28 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Bot.Web.Staff.Pages;
 
-public sealed class ConversationModel(QueueService queue, StaffUi text) : PageModel
+public sealed class ConversationModel(QueueService queue, Bot.Web.Knowledge.CentreDirectory centres, StaffUi text) : PageModel
 {
     public IReadOnlyList<UnansweredQuestion> Messages { get; private set; } = [];
-    public string? Message { get; private set; }
+    /// <summary>The reply typed, kept when it was refused.</summary>
+    public string Reply { get; private set; } = "";
+    /// <summary>The person's language: that of their latest message.</summary>
+    public string? Language => Messages.LastOrDefault(m => m.Reason != QueueReason.HandoverReply)?.Language;
+
+    /// <summary>The centre the person chose (the latest one given), the same for an admin and for that centre's staff.</summary>
+    public string? CentreId => Messages.Select(m => m.CentreId).LastOrDefault(c => !string.IsNullOrEmpty(c));
+
+    public string CentreName(string? id) => centres.ById(id)?.Name(StaffText.ContentLanguageOf(HttpContext)) ?? text["common.no-centre"];
+
     public bool Open => Messages.Any(m => m.Reason != QueueReason.HandoverReply && QueueStatus.IsOpen(m.Status));
 
     public Task<IActionResult> OnGetAsync(string userId, CancellationToken ct) => LoadAsync(userId, ct);
 
-    public async Task<IActionResult> OnPostReplyAsync(string userId, CancellationToken ct) =>
-        await AfterAsync(userId, await queue.ReplyAsync(StaffScope.Of(User), userId, Request.Form["text"], ct), "conv.sent", ct);
+    public async Task<IActionResult> OnPostReplyAsync(string userId, CancellationToken ct)
+    {
+        Reply = Request.Form["text"].ToString();
+        return await AfterAsync(userId, await queue.ReplyAsync(StaffScope.Of(User), userId, Reply, ct), "conv.sent", ct);
+    }
 
     public async Task<IActionResult> OnPostHandBackAsync(string userId, CancellationToken ct) =>
         await AfterAsync(userId, await queue.HandBackAsync(StaffScope.Of(User), userId, ct), "conv.handed-back", ct);
@@ -21,8 +33,8 @@ public sealed class ConversationModel(QueueService queue, StaffUi text) : PageMo
     private async Task<IActionResult> AfterAsync(string userId, QueueResult result, string done, CancellationToken ct)
     {
         if (!result.Found) return NotFound();
-        foreach (var (field, key) in result.Errors) ModelState.AddModelError(field, text["error." + key]);
-        if (result.Succeeded) Message = text[done];
+        if (result.Succeeded) return this.Done(text[done]);
+        foreach (var (_, key) in result.Errors) ModelState.AddModelError("reply", text["error." + key]);
         return await LoadAsync(userId, ct);
     }
 

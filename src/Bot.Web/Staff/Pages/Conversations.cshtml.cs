@@ -10,5 +10,5 @@ public sealed class ConversationsModel(QueueService queue, CentreDirectory centr
 
     public async Task OnGetAsync(CancellationToken ct) => Rows = await queue.ConversationsAsync(StaffScope.Of(User), ct);
 
-    public string CentreName(string? id) => centres.ById(id)?.Name(Localization.Language.Turkish) ?? "—";
+    public string CentreName(string? id) => centres.ById(id)?.Name(StaffText.ContentLanguageOf(HttpContext)) ?? "—";
 }

@@ -12,8 +12,14 @@ public sealed class CourseEditModel(CourseCatalog catalog, CentreDirectory centr
     public long? Id { get; private set; }
     public string? Message { get; private set; }
 
+    /// <summary>Ticked by the staff member to save a course whose dates are already past, after the warning.</summary>
+    [BindProperty] public bool AcceptPast { get; set; }
+
+    /// <summary>The warning about dates already past (what is past, and what that means); the course is not saved with it.</summary>
+    public string? PastWarning { get; private set; }
+
     public IReadOnlyList<(string Id, string Name)> Centres =>
-        StaffScope.Of(User).Visible(centres.All.Select(c => c.Id)).Select(id => (id, centres.ById(id)!.Name(Localization.Language.Turkish))).ToList();
+        StaffScope.Of(User).Visible(centres.All.Select(c => c.Id)).Select(id => (id, centres.ById(id)!.Name(StaffText.ContentLanguageOf(HttpContext)))).ToList();
 
     public async Task<IActionResult> OnGetAsync(long? id, CancellationToken ct)
     {
@@ -34,6 +40,17 @@ public sealed class CourseEditModel(CourseCatalog catalog, CentreDirectory centr
         if (FormErrors.ReplaceBindingErrors(ModelState, text))
         {
             FormErrors.Add(ModelState, text, Input.Validate(centres));
+            return Page();
+        }
+        var today = catalog.Today();
+        var past = new (DateOnly? Date, string Key)[] { (Input.StartDate, "course.start-date"), (Input.EndDate, "course.end-date"), (Input.ApplicationDeadline, "course.deadline") }
+            .Where(d => d.Date is { } date && date < today)
+            .Select(d => text[d.Key] + " " + text.Isolated(d.Date!.Value.ToString("dd.MM.yyyy", System.Globalization.CultureInfo.InvariantCulture)))
+            .ToList();
+        if (past.Count > 0 && !AcceptPast)
+        {
+            // Saved only with an explicit "yes": a past deadline closes the course at once (no one can apply, it cannot be announced).
+            PastWarning = text.Format("course.past-warning", string.Join(", ", past));
             return Page();
         }
         var scope = StaffScope.Of(User);

@@ -16,5 +16,5 @@ public sealed class CoursesModel(CourseCatalog catalog, CentreDirectory centres)
         Courses = await catalog.ListAsync(StaffScope.Of(User), null, openOnly: false, ct);
     }
 
-    public string CentreName(string id) => centres.ById(id)?.Name(Localization.Language.Turkish) ?? id;
+    public string CentreName(string id) => centres.ById(id)?.Name(StaffText.ContentLanguageOf(HttpContext)) ?? id;
 }

@@ -18,5 +18,5 @@ public sealed class IndexModel(StaffDashboard dashboard, CentreDirectory centres
         Latest = await dashboard.LatestWaitingAsync(scope, 10, ct);
     }
 
-    public string CentreName(string? id) => centres.ById(id)?.Name(Localization.Language.Turkish) ?? "—";
+    public string CentreName(string? id) => centres.ById(id)?.Name(StaffText.ContentLanguageOf(HttpContext)) ?? "—";
 }

@@ -17,9 +17,13 @@ public sealed class PeopleModel(StaffDashboard dashboard, CentreDirectory centre
     {
         var scope = StaffScope.Of(User);
         if (!string.IsNullOrEmpty(centre) && !scope.Covers(centre)) return Forbid();
+        Revealed = TempData["revealed"] as string; // shown once after the form action, then gone
         await LoadAsync(scope, centre, channel, ct);
         return Page();
     }
+
+    /// <summary>The person whose reveal was refused (no reason): the error is shown next to their reason field.</summary>
+    public string? RefusedFor { get; private set; }
 
     /// <summary>Admins only: the full address of one person, with a reason that goes into the audit log.</summary>
     public async Task<IActionResult> OnPostRevealAsync(string id, string? reason, CancellationToken ct)
@@ -29,12 +33,14 @@ public sealed class PeopleModel(StaffDashboard dashboard, CentreDirectory centre
         if (string.IsNullOrWhiteSpace(reason))
         {
             ModelState.AddModelError("reason", text["people.reason-required"]);
-            TempData["error"] = text["people.reason-required"];
+            RefusedFor = id;
         }
         else
         {
-            Revealed = await dashboard.RevealAddressAsync(scope, id, reason.Trim(), ct);
-            if (Revealed is null) return NotFound();
+            var revealed = await dashboard.RevealAddressAsync(scope, id, reason.Trim(), ct);
+            if (revealed is null) return NotFound();
+            TempData["revealed"] = revealed;
+            return LocalRedirect(StaffPaths.WithoutHandler(Request));
         }
         await LoadAsync(scope, null, null, ct);
         return Page();
@@ -48,5 +54,5 @@ public sealed class PeopleModel(StaffDashboard dashboard, CentreDirectory centre
         Rows = await dashboard.PeopleAsync(scope, centre, channel, 200, ct);
     }
 
-    public string CentreName(string? id) => centres.ById(id)?.Name(Localization.Language.Turkish) ?? "—";
+    public string CentreName(string? id) => centres.ById(id)?.Name(StaffText.ContentLanguageOf(HttpContext)) ?? "—";
 }

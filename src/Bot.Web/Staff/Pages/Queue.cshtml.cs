@@ -25,7 +25,7 @@ public sealed class QueueModel(QueueService queue, CentreDirectory centres) : Pa
         return Page();
     }
 
-    public string CentreName(string id) => centres.ById(id)?.Name(Localization.Language.Turkish) ?? "—";
+    public string CentreName(string id) => centres.ById(id)?.Name(StaffText.ContentLanguageOf(HttpContext)) ?? "—";
 
     private static string? Empty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

@@ -19,16 +19,19 @@ public sealed class ReportsModel(QueueReports reports, CentreDirectory centres) 
         Report = await reports.BuildAsync(StaffScope.Of(User), StaffPaths.Date(from), StaffPaths.Date(to)?.AddDays(1), ct);
     }
 
-    /// <summary>The items in scope as CSV (pseudonymous).</summary>
+    /// <summary>
+    /// The items in scope as CSV (pseudonymous), as a file result: the whole file is written before the response starts,
+    /// with its length, so nothing can touch the headers after the first byte and the browser knows when it is complete.
+    /// </summary>
     public async Task<IActionResult> OnGetCsvAsync(string? from, string? to, CancellationToken ct)
     {
-        Response.ContentType = "text/csv; charset=utf-8";
-        Response.Headers.ContentDisposition = "attachment; filename=queue-items.csv";
-        await using (var writer = new StreamWriter(Response.Body, new System.Text.UTF8Encoding(true)))
+        var buffer = new MemoryStream();
+        await using (var writer = new StreamWriter(buffer, new System.Text.UTF8Encoding(true), leaveOpen: true))
         {
             await reports.WriteCsvAsync(StaffScope.Of(User), StaffPaths.Date(from), StaffPaths.Date(to)?.AddDays(1), writer, ct);
         }
-        return new EmptyResult(); // the file is the whole response: no page after it
+        buffer.Position = 0;
+        return File(buffer, "text/csv; charset=utf-8", "queue-items.csv");
     }
 
     /// <summary>Items per category as horizontal bars: an inline SVG drawn here (no script, no external library).</summary>
@@ -51,5 +54,8 @@ public sealed class ReportsModel(QueueReports reports, CentreDirectory centres) 
         return new Microsoft.AspNetCore.Html.HtmlString(svg.ToString());
     }
 
-    public string CentreName(string id) => centres.ById(id)?.Name(Localization.Language.Turkish) ?? "—";
+    /// <summary>A language or item type by its title (<paramref name="prefix"/> + id), anything else (a channel) as it is.</summary>
+    public string Label(string prefix, string id, StaffUi text) => prefix.Length > 0 && text[prefix + id] is var t && t != prefix + id ? t : id;
+
+    public string CentreName(string id) => centres.ById(id)?.Name(StaffText.ContentLanguageOf(HttpContext)) ?? "—";
 }

@@ -7,7 +7,7 @@ namespace Bot.Web.Staff.Pages.Admin;
 public sealed class UsersModel(StaffAccounts accounts, CentreDirectory centres, StaffUi text) : PageModel
 {
     public IReadOnlyList<AccountRow> Accounts { get; private set; } = [];
-    public IReadOnlyList<(string Id, string Name)> Centres => centres.All.Select(c => (c.Id, c.Name(Localization.Language.Turkish))).ToList();
+    public IReadOnlyList<(string Id, string Name)> Centres => centres.All.Select(c => (c.Id, c.Name(StaffText.ContentLanguageOf(HttpContext)))).ToList();
     public string Email { get; private set; } = "";
     public string DisplayName { get; private set; } = "";
     public string Role { get; private set; } = StaffRoles.Staff;
@@ -16,7 +16,20 @@ public sealed class UsersModel(StaffAccounts accounts, CentreDirectory centres, 
     public string? SecretFor { get; private set; }
     public string? Message { get; private set; }
 
-    public async Task OnGetAsync(CancellationToken ct) => Accounts = await accounts.ListAsync(ct);
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        // A one-time password made by the form action before the redirect: shown once, then gone.
+        Secret = TempData["secret"] as string;
+        SecretFor = TempData["secret-for"] as string;
+        Accounts = await accounts.ListAsync(ct);
+    }
+
+    private IActionResult ShowSecret(string secret, string? secretFor)
+    {
+        TempData["secret"] = secret;
+        TempData["secret-for"] = secretFor;
+        return LocalRedirect(StaffPaths.WithoutHandler(Request));
+    }
 
     public async Task<IActionResult> OnPostCreateAsync(string? email, string? displayName, string? role, string[]? centres, CancellationToken ct)
     {
@@ -31,10 +44,7 @@ public sealed class UsersModel(StaffAccounts accounts, CentreDirectory centres, 
         }
         else
         {
-            Secret = result.Secret;
-            SecretFor = Email.Trim();
-            Email = DisplayName = "";
-            SelectedCentres = [];
+            return ShowSecret(result.Secret!, Email.Trim());
         }
         Accounts = await accounts.ListAsync(ct);
         return Page();
@@ -43,31 +53,28 @@ public sealed class UsersModel(StaffAccounts accounts, CentreDirectory centres, 
     public async Task<IActionResult> OnPostUpdateAsync(string id, string? role, string[]? centres, CancellationToken ct)
     {
         var result = await accounts.UpdateAsync(Actor, id, role ?? "", centres ?? [], ct);
-        Message = result.Succeeded ? text["users.updated"] : string.Join(" ", result.Errors.Values.Select(k => text["error." + k]));
+        if (result.Succeeded) return this.Done(text["users.updated"]);
+        Message = string.Join(" ", result.Errors.Values.Select(k => text["error." + k]));
         Accounts = await accounts.ListAsync(ct);
         return Page();
     }
 
     public async Task<IActionResult> OnPostResetAsync(string id, CancellationToken ct)
     {
-        Secret = await accounts.ResetPasswordAsync(Actor, id, ct);
-        if (Secret is null) return NotFound();
-        Accounts = await accounts.ListAsync(ct);
-        SecretFor = Accounts.FirstOrDefault(a => a.Id == id)?.Email;
-        return Page();
+        var secret = await accounts.ResetPasswordAsync(Actor, id, ct);
+        if (secret is null) return NotFound();
+        return ShowSecret(secret, (await accounts.ListAsync(ct)).FirstOrDefault(a => a.Id == id)?.Email);
     }
 
     public async Task<IActionResult> OnPostDeleteAsync(string id, CancellationToken ct)
     {
         if (!await accounts.DeleteAsync(Actor, id, ct)) return NotFound();
-        Message = text["users.deleted"];
-        Accounts = await accounts.ListAsync(ct);
-        return Page();
+        return this.Done(text["users.deleted"]);
     }
 
     public bool Invalid(string field) => ModelState.TryGetValue(field, out var entry) && entry.Errors.Count > 0;
 
-    public string CentreName(string id) => centres.ById(id)?.Name(Localization.Language.Turkish) ?? id;
+    public string CentreName(string id) => centres.ById(id)?.Name(StaffText.ContentLanguageOf(HttpContext)) ?? id;
 
     private string Actor => User.Identity?.Name ?? "?";
 }
