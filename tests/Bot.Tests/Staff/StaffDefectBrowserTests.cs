@@ -98,11 +98,12 @@ public sealed class StaffDefectBrowserTests(Browser browser) : IAsyncLifetime
         await Assertions.Expect(page.Locator("#result")).ToHaveCountAsync(0); // the notice is shown once
         await page.GetByLabel("Notlar").FillAsync("yarın aranacak");
         await page.Locator("form:has(#note) button").ClickAsync();
+        await Assertions.Expect(page.Locator("#result")).ToHaveTextAsync("Kaydedildi."); // the action's page has come back
         await ReloadShowsThePageAsync(page, "Soru grubu #" + group.Split('/')[^1]);
         await Assertions.Expect(page.GetByLabel("Notlar")).ToHaveValueAsync("yarın aranacak");
         await page.GetByLabel("Arapça yanıt").FillAsync("المراكز لا تبيع تذاكر الطيران.");
         await page.GetByRole(AriaRole.Button, new() { Name = "Yanıtı gönder (1 kişi)" }).ClickAsync();
-        await Assertions.Expect(page.Locator("#result")).ToHaveTextAsync("Yanıt gönderildi: 1 / 1 kişiye iletildi.");
+        await Assertions.Expect(page.Locator("#result")).ToHaveTextAsync("Yanıt kaydedildi: 1 / 1 kişiye gönderiliyor (iletim sütununa bakın).");
         await ReloadShowsThePageAsync(page, "Soru grubu #" + group.Split('/')[^1]);
 
         // An address that a form action used to leave behind, opened again: the page, not a raw 404.
