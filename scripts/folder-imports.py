@@ -16,10 +16,10 @@ LAYERS = [
     ["Cli"],
     ["Staff"],
     ["Announcements"],
-    ["Outbox"],
     ["Channels"],
     ["Conversation"],
     ["DialogRuntime", "Feedback"],
+    ["Outbox"],
     ["Knowledge"],
     ["Privacy", "Localization", "Operations", "Configuration", "Data"],
 ]
