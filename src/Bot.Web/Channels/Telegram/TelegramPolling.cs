@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Bot.Web.Data;
 using Microsoft.EntityFrameworkCore;
@@ -18,6 +19,8 @@ public sealed class TelegramPolling(
     ChannelInbox inbox,
     TelegramAdapter adapter,
     IDbContextFactory<BotDbContext> dbFactory,
+    IHttpClientFactory http,
+    Microsoft.Extensions.Options.IOptions<TelegramOptions> options,
     ILogger<TelegramPolling> logger) : BackgroundService
 {
     public static readonly UpdateType[] AllowedUpdates = [UpdateType.Message, UpdateType.CallbackQuery, UpdateType.MyChatMember];
@@ -50,11 +53,63 @@ public sealed class TelegramPolling(
             }
             catch (Exception e)
             {
+                if (failures >= 1 && await ReadOneByOneAsync(offset, stoppingToken) is { } next)
+                {
+                    // The batch failed twice although Telegram answers: an update in it the library cannot read. Each
+                    // update was read separately, the unreadable ones skipped (as the webhook does); go on after them.
+                    logger.LogWarning("Telegram getUpdates failed twice ({Error}); the batch was read update by update", e.GetType().Name);
+                    offset = next;
+                    failures = 0;
+                    continue;
+                }
                 failures++;
                 var wait = TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, failures)));
                 logger.LogWarning("Telegram getUpdates failed ({Error}); retrying in {Seconds} s", e.GetType().Name, wait.TotalSeconds);
                 await Task.Delay(wait, stoppingToken);
             }
+        }
+    }
+
+    /// <summary>
+    /// Fetches the pending batch as plain JSON and hands each update the library can read to the inbox; an update it
+    /// cannot read is logged with its id and skipped. The offset after the batch, or null when Telegram could not be
+    /// asked (then the caller backs off as for any failure).
+    /// </summary>
+    private async Task<int?> ReadOneByOneAsync(int? offset, CancellationToken ct)
+    {
+        try
+        {
+            var url = $"{options.Value.ApiBaseUrl.TrimEnd('/')}/bot{options.Value.BotToken}/getUpdates";
+            using var response = await http.CreateClient("telegram").PostAsJsonAsync(url, new
+            {
+                offset,
+                limit = 100,
+                timeout = 0,
+                allowed_updates = AllowedUpdates.Select(u => JsonNamingPolicy.SnakeCaseLower.ConvertName(u.ToString())).ToArray(),
+            }, ct);
+            using var document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(ct), cancellationToken: ct);
+            if (!document.RootElement.TryGetProperty("result", out var result) || result.ValueKind != JsonValueKind.Array) return null;
+            var next = offset;
+            foreach (var element in result.EnumerateArray())
+            {
+                if (!element.TryGetProperty("update_id", out var idElement) || !idElement.TryGetInt32(out var id)) return null;
+                global::Telegram.Bot.Types.Update? update = null;
+                try
+                {
+                    update = element.Deserialize<global::Telegram.Bot.Types.Update>(JsonBotAPI.Options);
+                }
+                catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException or OverflowException)
+                {
+                    logger.LogWarning("Telegram update {UpdateId} cannot be read ({Error}); skipped", id, e.GetType().Name);
+                }
+                if (update is not null) await adapter.AcceptAsync(inbox, update, element.GetRawText(), ct);
+                next = id + 1;
+            }
+            return next == offset ? null : next; // nothing to move past: an ordinary failure, backed off by the caller
+        }
+        catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            return null;
         }
     }
 

@@ -41,6 +41,28 @@ public sealed class TelegramPollingTests
         }
     }
 
+    /// <summary>
+    /// An update the Bot API library cannot read (a date out of range) in a getUpdates batch used to fail the whole
+    /// batch at every poll, forever: no Telegram user was answered again. It is skipped (logged with its id), like the
+    /// webhook answers 200 and ignores it, and the updates around it are handled.
+    /// </summary>
+    [Fact]
+    public async Task An_unreadable_update_in_a_polled_batch_is_skipped_and_the_next_one_is_answered()
+    {
+        await using var api = await FakeTelegramApi.StartAsync();
+        using var data = new TempFolder();
+        api.Updates.Enqueue(JsonDocument.Parse("""{"update_id":5001,"message":{"message_id":10,"date":99999999999999,"chat":{"id":1002,"type":"private"},"text":"x"}}""").RootElement.Clone());
+        var fixture = Bot.Tests.Hardening.Webhooks.TelegramFixture("text-tr.json").Replace("\"update_id\":5001", "\"update_id\":5002", StringComparison.Ordinal);
+        api.Updates.Enqueue(JsonDocument.Parse(fixture).RootElement.Clone());
+
+        await using var host = await BotHost.StartSqliteAsync(data.Path, extra: Settings(api));
+        Assert.True(await api.WaitForAsync(a => a.Sent("sendMessage", 1001).Count >= 1));
+        Assert.Empty(api.Sent("sendMessage", 1002));
+        Assert.True(await Bot.Tests.Hardening.Webhooks.WaitAsync(() => Task.FromResult(
+            api.Sent("getUpdates").Any(c => c.TryGetProperty("offset", out var o) && o.ValueKind == JsonValueKind.Number && o.GetInt64() == 5003))));
+        Assert.Contains(host.Logs.Entries, e => e.Message.Contains("5001", StringComparison.Ordinal) && e.Message.Contains("cannot be read", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task The_webhook_endpoint_is_off_in_polling_mode()
     {
