@@ -31,6 +31,18 @@ public sealed class GroupingQualityTests(ITestOutputHelper output)
         Assert.True(falseMerges <= 0.05, $"{falseMerges:P0} of different pairs wrongly grouped");
     }
 
+    /// <summary>#21: "I lost my kimlik card in Gaziantep" asked in Turkish and in Arabic stayed in two groups.</summary>
+    [Theory]
+    [InlineData("Gaziantep'te kimlik kartımı kaybettim", "ضيعت كرت الكملك بعنتاب")]
+    [InlineData("Gaziantep'te kimlik kartımı kaybettim ne yapmalıyım", "فقدت بطاقة الكيمليك في غازي عنتاب شو لازم اعمل")]
+    [InlineData("antepte kimligimi kaybettim", "الكملك تبعي ضاع بعنتاب")]
+    [InlineData("Kimlik kartım kayboldu, Gaziantep'teyim", "ضاعت هويتي وانا بعنتاب")]
+    public void The_same_question_in_Turkish_and_Arabic_is_one_group(string turkish, string arabic)
+    {
+        var (tr, ar) = (Text.Signature(turkish, []), Text.Signature(arabic, []));
+        Assert.True(QueueText.Similar(tr, ar), $"{tr} | {ar}");
+    }
+
     [Theory]
     [InlineData("Almanyaya uçak bileti", "c:flight")]
     [InlineData("تذكرة طيران", "c:flight")]

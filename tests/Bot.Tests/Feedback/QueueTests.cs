@@ -224,6 +224,17 @@ public sealed class QueueTests : QueueTestHost
         Assert.False((await Admin.GetFromJsonAsync<JsonElement>("/api/staff/conversations"))[0].GetProperty("open").GetBoolean());
     }
 
+    /// <summary>#21: "I lost my kimlik card in Gaziantep" written in Turkish and in Arabic, one group for staff.</summary>
+    [Fact]
+    public async Task A_lost_kimlik_asked_in_Turkish_and_in_Arabic_is_one_group()
+    {
+        await Host.SayAsync("web-kimlik-tr", "Gaziantep'te kimlik kartımı kaybettim, ne yapmalıyım?");
+        await Host.SayAsync("web-kimlik-ar", "فقدت بطاقة الكيمليك في غازي عنتاب");
+        var group = await GroupWithAsync("kimlik kartımı");
+        var texts = group.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("text").GetString()!).ToList();
+        Assert.Contains(texts, t => t.Contains("الكيمليك", StringComparison.Ordinal));
+    }
+
     /// <summary>The delivery column staff see for their latest reply in the person's handover conversation.</summary>
     private async Task<string?> ReplyDeliveryAsync(string person)
     {
