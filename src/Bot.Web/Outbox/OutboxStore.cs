@@ -92,6 +92,7 @@ public sealed class OutboxStore(IDbContextFactory<BotDbContext> dbFactory, IOpti
         var sent = outcome as SendOutcome.Sent;
         var providerId = sent?.ProviderMessageId ?? row.ProviderMessageId;
         var sentAt = sent is not null ? now : row.SentAt;
+        OutboxMessage? reported = null; // a delivery report that came before the row knew its message id, applied with it
         var updated = await _writes.RunAsync(async (db, c) =>
         {
             var updated = await db.Outbox.Where(o => o.Id == row.Id && o.ClaimedBy == InstanceId).ExecuteUpdateAsync(o => o
@@ -104,21 +105,21 @@ public sealed class OutboxStore(IDbContextFactory<BotDbContext> dbFactory, IOpti
                 .SetProperty(x => x.SentAt, sentAt)
                 .SetProperty(x => x.UpdatedAt, now), c);
             // A delivery report may have come before this row knew its message id: applied in the same transaction.
-            if (updated > 0 && sent is not null && providerId is not null) await ApplyReportedAsync(db, row.Channel, providerId, now, c);
+            if (updated > 0 && sent is not null && providerId is not null)
+            {
+                reported = (await ApplyReportedAsync(db, row.Channel, providerId, now, c)).FirstOrDefault(r => r.Id == row.Id);
+            }
             return updated;
         }, ct);
         if (updated == 0) return null;
-        if (sent is null || providerId is null) return (status, error);
-        await using var read = await dbFactory.CreateDbContextAsync(ct);
-        var now2 = await read.Outbox.AsNoTracking().Where(o => o.Id == row.Id).Select(o => new { o.Status, o.Error }).FirstOrDefaultAsync(ct);
-        return now2 is null ? (status, error) : (now2.Status, now2.Error);
+        return reported is null ? (status, error) : (reported.Status, reported.Error);
     }
 
-    private static async Task ApplyReportedAsync(BotDbContext db, string channel, string providerId, DateTimeOffset now, CancellationToken ct)
+    private static async Task<List<OutboxMessage>> ApplyReportedAsync(BotDbContext db, string channel, string providerId, DateTimeOffset now, CancellationToken ct)
     {
         var reported = await db.Outbound.AsNoTracking().Where(m => m.Channel == channel && m.ExternalId == providerId)
             .Select(m => new { m.Status, m.ErrorCode }).FirstOrDefaultAsync(ct);
-        if (reported is not null) await ApplyDeliveryAsync(db, channel, providerId, reported.Status, reported.ErrorCode, now, ct);
+        return reported is null ? [] : await ApplyDeliveryAsync(db, channel, providerId, reported.Status, reported.ErrorCode, now, ct);
     }
 
     private (OutboxStatus Status, string? Error, DateTimeOffset Next, DateTimeOffset? ClaimedUntil) Next(
