@@ -12,40 +12,64 @@ from collections import defaultdict
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "Bot.Web")
 # Layers from the outside in: a folder may use folders of its own layer index or higher only ("no arrow back").
+# Channels is two kinds of node: each channel's folder (Channels/Telegram, …: its webhook, adapter, sender), which is
+# outermost, and the seam at the root of Channels/ (what a message to send is, how a send ended), which is low: the
+# bot's features send through it without naming a channel. The files at the root of src/Bot.Web (the composition
+# root: BotApplication, ChannelSetup, OptionsRegistry, Program) may use everything and are not a node.
 LAYERS = [
     ["Cli"],
-    ["Staff"],
-    ["Announcements"],
-    ["Channels"],
+    ["Staff", "Channels/Telegram", "Channels/WhatsApp", "Channels/WebChat"],
     ["Conversation"],
     ["DialogRuntime", "Feedback"],
+    ["Announcements"],
     ["Outbox"],
     ["Knowledge"],
-    ["Privacy", "Localization", "Operations", "Configuration", "Data"],
+    ["Channels"],
+    ["State", "Access", "Privacy", "Localization", "Operations", "Configuration", "Data"],
 ]
 SKIP = {"bin", "obj", "Properties", "Migrations"}
 
 
 def folders():
-    return sorted(d for d in os.listdir(ROOT) if os.path.isdir(os.path.join(ROOT, d)) and d not in SKIP)
+    names = []
+    for d in sorted(os.listdir(ROOT)):
+        path = os.path.join(ROOT, d)
+        if not os.path.isdir(path) or d in SKIP:
+            continue
+        names.append(d)
+        names += ["%s/%s" % (d, s) for s in sorted(os.listdir(path)) if d == "Channels" and os.path.isdir(os.path.join(path, s))]
+    return names
+
+
+def files_of(node, names):
+    """The .cs and .cshtml files of a node (a folder without the sub-folders that are nodes of their own)."""
+    top = os.path.join(ROOT, node)
+    for base, dirs, files in os.walk(top):
+        dirs[:] = [d for d in dirs if d not in SKIP and os.path.relpath(os.path.join(base, d), ROOT) not in names]
+        for name in files:
+            if name.endswith((".cs", ".cshtml")):
+                yield os.path.join(base, name)
+
+
+def pattern(other, names):
+    """A `using` of the node's namespace, or a name qualified with it (Channels.X where X is not a channel's folder)."""
+    ns = other.replace("/", r"\.")
+    subs = [n.split("/")[1] for n in names if n.startswith(other + "/")]
+    not_sub = "(?!(?:%s)\\b)" % "|".join(subs) if subs else ""
+    return re.compile(r"using Bot\.Web\.%s;|(?<![\w.])(?:Bot\.Web\.)?%s\.%s[A-Z]" % (ns, ns, not_sub))
 
 
 def uses(folder, names):
     found = defaultdict(set)
-    for base, dirs, files in os.walk(os.path.join(ROOT, folder)):
-        dirs[:] = [d for d in dirs if d not in SKIP]
-        for name in files:
-            if not name.endswith((".cs", ".cshtml")):
+    patterns = {o: pattern(o, names) for o in names if o != folder}
+    for path in files_of(folder, names):
+        text = open(path, encoding="utf-8").read()
+        text = re.sub(r"//.*", "", text)  # comments name folders without using them
+        for other, regex in patterns.items():
+            if folder.startswith(other + "/") and not regex.search(text):
                 continue
-            path = os.path.join(base, name)
-            text = open(path, encoding="utf-8").read()
-            text = re.sub(r"//.*", "", text)  # comments name folders without using them
-            for other in names:
-                if other == folder:
-                    continue
-                if re.search(r"using Bot\.Web\.%s\b" % other, text) or re.search(r"(?<![\w.])(?:Bot\.Web\.)?%s\.[A-Z]" % other, text) \
-                        or re.search(r"Bot\.Web\.%s\." % other, text):
-                    found[other].add(os.path.relpath(path, ROOT))
+            if regex.search(text):
+                found[other].add(os.path.relpath(path, ROOT))
     return found
 
 

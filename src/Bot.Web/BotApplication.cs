@@ -1,8 +1,5 @@
+using Bot.Web.Cli;
 using Bot.Web.Announcements;
-using Bot.Web.Channels;
-using Bot.Web.Channels.Telegram;
-using Bot.Web.Channels.WebChat;
-using Bot.Web.Channels.WhatsApp;
 using Bot.Web.Configuration;
 using Bot.Web.Conversation;
 using Bot.Web.Data;
@@ -16,6 +13,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Bot.Builder;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Bot.Web.State;
 
 namespace Bot.Web;
 
@@ -60,7 +58,7 @@ public static class BotApplication
     {
         var app = CreateBuilder(args, configure).Build();
         app.UseBotProxy();
-        app.UseSecurityHeaders();
+        app.UseSecurityHeaders(Staff.StaffSetup.PagesPrefix, Staff.StaffSetup.ApiPrefix);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRateLimiter();
@@ -68,6 +66,7 @@ public static class BotApplication
         app.MapBotChannels();
         app.MapStaff();
         app.MapBotMetrics();
+        app.ObserveOutboxDepth();
         return app;
     }
 
@@ -101,7 +100,7 @@ public static class BotApplication
             throw new InvalidOperationException("dialogs/menu.yaml names knowledge entries that do not exist in localization/knowledge: "
                 + string.Join(", ", unknownEntries.Select(o => o.Entry)));
         }
-        var dialogProblems = Knowledge.KbCommands.DialogProblems(content.Paths, knowledge.Current.Knowledge);
+        var dialogProblems = Cli.KbCommands.DialogProblems(content.Paths, knowledge.Current.Knowledge);
         if (dialogProblems.Count > 0) throw new InvalidOperationException("Dialogs are invalid:\n" + string.Join('\n', dialogProblems));
         log.LogInformation("Content loaded from {Root}", content.Paths.Root);
         ChannelSetup.ReportChannels(app.Services, log);

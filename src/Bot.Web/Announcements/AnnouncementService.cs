@@ -2,8 +2,8 @@ using Bot.Web.Channels.WhatsApp;
 using Bot.Web.Data;
 using Bot.Web.Knowledge;
 using Bot.Web.Outbox;
-using Bot.Web.Staff;
 using Microsoft.EntityFrameworkCore;
+using Bot.Web.Access;
 
 namespace Bot.Web.Announcements;
 

@@ -1,8 +1,8 @@
 using Bot.Web.Data;
 using Bot.Web.Knowledge;
-using Bot.Web.Staff;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Bot.Web.Access;
 
 namespace Bot.Web.Announcements;
 

@@ -2,6 +2,7 @@ using Bot.Web.Data;
 using Bot.Web.Knowledge;
 using Bot.Web.Localization;
 using Microsoft.Extensions.Options;
+using Bot.Web.Access;
 
 namespace Bot.Web.Cli;
 
@@ -163,7 +164,7 @@ public static class CommandLine
             case ["add-admin", var email]:
             {
                 var password = Environment.GetEnvironmentVariable("SEG_STAFF_PASSWORD");
-                var result = await accounts.CreateAsync(actor, email, email, Staff.StaffRoles.Admin, [], string.IsNullOrEmpty(password) ? null : password, ct);
+                var result = await accounts.CreateAsync(actor, email, email, Access.StaffRoles.Admin, [], string.IsNullOrEmpty(password) ? null : password, ct);
                 if (!result.Succeeded)
                 {
                     foreach (var (field, error) in result.Errors) Console.Error.WriteLine($"{field}: {CliError(error)}");
@@ -176,7 +177,7 @@ public static class CommandLine
             }
             case ["reset-password", var email]:
             {
-                var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Staff.StaffUser>>();
+                var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Access.StaffUser>>();
                 var user = await users.FindByEmailAsync(email);
                 if (user is null)
                 {

@@ -1,6 +1,7 @@
 using Bot.Web.Localization;
 using Microsoft.Bot.Builder;
 using Microsoft.Bot.Schema;
+using Bot.Web.State;
 
 namespace Bot.Web.Conversation;
 

@@ -3,6 +3,7 @@ using System.Text;
 using Bot.Web.Localization;
 using Microsoft.Bot.Builder;
 using Microsoft.Bot.Schema;
+using Bot.Web.State;
 
 namespace Bot.Web.Conversation;
 

@@ -1,8 +1,10 @@
+using Bot.Web.DialogRuntime;
 using Bot.Web.Feedback;
 using Bot.Web.Knowledge;
 using Bot.Web.Localization;
 using Microsoft.Bot.Builder;
 using Microsoft.Bot.Schema;
+using Bot.Web.State;
 
 namespace Bot.Web.Conversation;
 

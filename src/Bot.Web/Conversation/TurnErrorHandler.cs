@@ -1,6 +1,7 @@
 using Bot.Web.Data;
 using Bot.Web.Localization;
 using Microsoft.Bot.Builder;
+using Bot.Web.State;
 
 namespace Bot.Web.Conversation;
 

@@ -1,5 +1,7 @@
+using Bot.Web.Channels;
 using Microsoft.Bot.Builder;
 using Microsoft.Bot.Schema;
+using Bot.Web.State;
 
 namespace Bot.Web.Conversation;
 
@@ -46,6 +48,10 @@ public abstract class ChannelAdapter : BotAdapter
     protected TimeProvider Clock => _pipeline.Clock;
 
     protected BotStateAccessors State => _pipeline.State;
+
+    /// <summary>The channel's own memory in this conversation (button values, numbered choices), saved with the turn.</summary>
+    protected Task<ChannelMemory> ChannelMemoryAsync(ITurnContext turn, CancellationToken ct) =>
+        _pipeline.State.ConversationPartAsync<ChannelMemory>(ChannelMemory.StateName, turn, ct);
 
     /// <summary>
     /// Runs one turn for <paramref name="activity"/>; <paramref name="prepare"/> may put channel data into the turn

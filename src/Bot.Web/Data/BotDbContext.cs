@@ -1,9 +1,9 @@
 using Bot.Web.Feedback;
-using Bot.Web.Staff;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Bot.Web.Access;
 
 namespace Bot.Web.Data;
 

@@ -1,11 +1,11 @@
 using System.Globalization;
 using Bot.Web.Announcements;
-using Bot.Web.Conversation;
 using Bot.Web.Feedback;
 using Bot.Web.Knowledge;
 using Bot.Web.Localization;
 using Bot.Web.Privacy;
 using Microsoft.Bot.Builder;
+using Bot.Web.State;
 
 namespace Bot.Web.DialogRuntime;
 

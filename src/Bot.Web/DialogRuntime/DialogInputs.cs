@@ -399,7 +399,7 @@ public sealed partial class DialogInputs
         text.IndexOfAny(['?', '\u061F']) < 0 && text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length <= MaxTolerantWords;
 
     /// <summary>A reply that is only a small number ("2", "2.", "٢"), as when picking an option.</summary>
-    public static int? ParseSmallNumber(string text) => Channels.WhatsApp.WhatsAppMapping.ParseNumber(text);
+    public static int? ParseSmallNumber(string text) => ChoiceNumber.Parse(text);
 
     /// <summary>Arabic-Indic (٠-٩) and Extended Arabic-Indic (۰-۹) digits as 0-9: the recognizers read only the latter.</summary>
     public static string ToWesternDigits(string text) => string.Create(text.Length, text, (span, source) =>

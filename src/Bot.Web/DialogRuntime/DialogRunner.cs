@@ -1,19 +1,10 @@
-using Bot.Web.Conversation;
 using Bot.Web.Knowledge;
 using Bot.Web.Localization;
 using Microsoft.Bot.Builder;
 using Microsoft.Bot.Schema;
+using Bot.Web.State;
 
 namespace Bot.Web.DialogRuntime;
-
-/// <summary>Where a user is in a dialog (conversation state): the dialog, the step waiting for an answer, the answers so far.</summary>
-public sealed class DialogState
-{
-    public string Id { get; set; } = "";
-    public string Step { get; set; } = "";
-    public int Retries { get; set; }
-    public Dictionary<string, string> Vars { get; set; } = [];
-}
 
 /// <summary>One turn's view of a running dialog, for the runner and the actions.</summary>
 public sealed class DialogTurn(ITurnContext turn, string language, UserProfile profile, ConversationData conversation, DialogState state, CancellationToken ct)

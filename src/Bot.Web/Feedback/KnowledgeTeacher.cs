@@ -2,9 +2,9 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Bot.Web.Knowledge;
 using Bot.Web.Localization;
-using Bot.Web.Staff;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
+using Bot.Web.Access;
 
 namespace Bot.Web.Feedback;
 

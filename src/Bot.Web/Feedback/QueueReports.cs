@@ -1,8 +1,9 @@
 using System.Globalization;
+using Bot.Web.Operations;
 using Bot.Web.Data;
-using Bot.Web.Staff;
 using CsvHelper;
 using Microsoft.EntityFrameworkCore;
+using Bot.Web.Access;
 
 namespace Bot.Web.Feedback;
 

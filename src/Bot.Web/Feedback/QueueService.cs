@@ -2,8 +2,8 @@ using System.Text.Json;
 using Bot.Web.Data;
 using Bot.Web.Knowledge;
 using Bot.Web.Localization;
-using Bot.Web.Staff;
 using Microsoft.EntityFrameworkCore;
+using Bot.Web.Access;
 
 namespace Bot.Web.Feedback;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Bot.Web.Knowledge;
-using Bot.Web.Localization;
 using YamlDotNet.Serialization;
 
 namespace Bot.Web.Feedback;

@@ -52,21 +52,21 @@ public sealed record MenuOption(string Value, string TextKey, string? Entry, str
 
 /// <summary>All content the bot runs on, loaded and validated together from localization/ and dialogs/.</summary>
 public sealed class BotContent(ContentPaths paths, TextCatalog texts, LanguageDetector languages, MenuDefinition menu, OptOutWords optOut,
-    DialogRuntime.DialogSet dialogs)
+    DialogSet dialogs)
 {
     public ContentPaths Paths { get; } = paths;
     public TextCatalog Texts { get; } = texts;
     public LanguageDetector Languages { get; } = languages;
     public MenuDefinition Menu { get; } = menu;
     public OptOutWords OptOut { get; } = optOut;
-    public DialogRuntime.DialogSet Dialogs { get; } = dialogs;
-    public DialogRuntime.NumberWords NumberWords { get; } = DialogRuntime.NumberWords.Load(paths.Localization);
+    public DialogSet Dialogs { get; } = dialogs;
+    public NumberWords NumberWords { get; } = NumberWords.Load(paths.Localization);
 
     public static BotContent Load(ContentPaths paths)
     {
         var texts = TextCatalog.Load(paths.Localization);
         var menu = MenuDefinition.Load(paths.Dialogs, texts);
-        var dialogs = DialogRuntime.DialogSet.Load(paths.Dialogs, texts);
+        var dialogs = DialogSet.Load(paths.Dialogs, texts);
         var unknown = menu.Options.Where(o => o.Dialog is not null && dialogs.Find(o.Dialog) is null).Select(o => o.Dialog).ToList();
         if (unknown.Count > 0) throw new InvalidOperationException("dialogs/menu.yaml starts dialogs that do not exist: " + string.Join(", ", unknown));
         return new BotContent(paths, texts, LanguageDetector.Load(paths.Localization), menu, OptOutWords.Load(paths.Localization), dialogs);

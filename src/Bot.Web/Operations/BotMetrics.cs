@@ -84,12 +84,6 @@ public static class MetricsSetup
     {
         if (app.Configuration.GetSection(MetricsOptions.Section).Get<MetricsOptions>()?.Prometheus != true) return app;
         app.MapPrometheusScrapingEndpoint("/metrics");
-        var dbFactory = app.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Data.BotDbContext>>();
-        BotMetrics.ObserveOutbox(() =>
-        {
-            using var db = dbFactory.CreateDbContext();
-            return db.Outbox.LongCount(m => Outbox.OutboxStatuses.Open.Contains(m.Status));
-        });
         return app;
     }
 }

@@ -1,5 +1,3 @@
-using Bot.Web.Channels.Telegram;
-using Bot.Web.Channels.WhatsApp;
 using Bot.Web.Data;
 using Microsoft.Extensions.Options;
 
@@ -11,6 +9,12 @@ namespace Bot.Web.Operations;
 /// repository, keys kept next to the data they protect (no key-encryption key), plain-HTTP public addresses, short webhook secrets, and
 /// placeholders copied from appsettings.example.json.
 /// </summary>
+/// <summary>What a part of the app (a channel) adds to the deployment checks of <see cref="ProductionGuard"/>.</summary>
+public interface IProductionCheck
+{
+    IEnumerable<string> Problems();
+}
+
 public static class ProductionGuard
 {
     public static IReadOnlyList<string> Problems(IConfiguration configuration, IServiceProvider services)
@@ -31,17 +35,7 @@ public static class ProductionGuard
                 + "a file holding it): it encrypts the Data Protection keys, which are stored with the data. Keep it in your secret store, "
                 + "never with the database or its backups.");
         }
-        var twilio = services.GetRequiredService<IOptions<TwilioOptions>>().Value;
-        if (twilio.Enabled && !twilio.PublicBaseUrl.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
-        {
-            problems.Add("Twilio:PublicBaseUrl must be an https:// address.");
-        }
-        var telegram = services.GetRequiredService<IOptions<TelegramOptions>>().Value;
-        if (telegram.Enabled && telegram.Mode == TelegramMode.Webhook)
-        {
-            if (!telegram.WebhookUrl.StartsWith("https://", StringComparison.OrdinalIgnoreCase)) problems.Add("Telegram:WebhookUrl must be an https:// address.");
-            if (telegram.WebhookSecret.Length < 24) problems.Add("Telegram:WebhookSecret must have at least 24 characters.");
-        }
+        foreach (var check in services.GetServices<IProductionCheck>()) problems.AddRange(check.Problems());
         foreach (var (key, value) in configuration.AsEnumerable())
         {
             if (value is not null && value.StartsWith('<') && value.EndsWith('>')) problems.Add($"{key} still holds the placeholder from appsettings.example.json.");

@@ -13,7 +13,9 @@ public static class SecurityHeaders
 
     public const string DefaultPolicy = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
 
-    public static WebApplication UseSecurityHeaders(this WebApplication app)
+    /// <param name="pagesPrefix">Where the dashboard's pages are (no script, no caching).</param>
+    /// <param name="apiPrefix">Where the staff API is (no caching).</param>
+    public static WebApplication UseSecurityHeaders(this WebApplication app, PathString pagesPrefix, PathString apiPrefix)
     {
         app.Use((context, next) =>
         {
@@ -25,10 +27,10 @@ public static class SecurityHeaders
                 headers["Referrer-Policy"] = "no-referrer";
                 headers.XFrameOptions = "DENY";
                 var path = context.Request.Path;
-                var staff = path.StartsWithSegments(Staff.StaffSetup.PagesPrefix) || path.StartsWithSegments(Staff.StaffSetup.ApiPrefix);
+                var staff = path.StartsWithSegments(pagesPrefix) || path.StartsWithSegments(apiPrefix);
                 if (string.IsNullOrEmpty(headers.ContentSecurityPolicy))
                 {
-                    headers.ContentSecurityPolicy = path.StartsWithSegments(Staff.StaffSetup.PagesPrefix) ? StaffPolicy : DefaultPolicy;
+                    headers.ContentSecurityPolicy = path.StartsWithSegments(pagesPrefix) ? StaffPolicy : DefaultPolicy;
                 }
                 if (staff) headers.CacheControl = "no-store";
                 return Task.CompletedTask;

@@ -7,11 +7,24 @@ namespace Bot.Web.Outbox;
 public static class OutboxSetup
 {
     /// <summary>The outbox store and dispatcher; it sends through every channel's <see cref="IChannelSender"/> that is on.</summary>
+    /// <summary>The outbox's depth as a metric (read from the database when metrics are collected).</summary>
+    public static WebApplication ObserveOutboxDepth(this WebApplication app)
+    {
+        var dbFactory = app.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Data.BotDbContext>>();
+        Operations.BotMetrics.ObserveOutbox(() =>
+        {
+            using var db = dbFactory.CreateDbContext();
+            return db.Outbox.LongCount(m => OutboxStatuses.Open.Contains(m.Status));
+        });
+        return app;
+    }
+
     public static IServiceCollection AddBotOutbox(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<OutboxOptions>(OutboxOptions.Section);
         services.AddSingleton<IValidateOptions<OutboxOptions>, OutboxOptionsValidator>();
         services.AddSingleton<OutboxStore>();
+        services.AddSingleton<Privacy.IPersonalDataEraser, OutboxErasure>();
         services.AddSingleton<OutboxObservers>();
         services.AddSingleton<IDeliveryReports, OutboxDeliveryReports>();
         services.AddSingleton<OutboxDispatcher>();

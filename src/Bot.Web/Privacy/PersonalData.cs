@@ -9,6 +9,15 @@ using Microsoft.Extensions.Options;
 namespace Bot.Web.Privacy;
 
 /// <summary>
+/// A part of the app that keeps something by a user's id (a mailbox, messages still to send): it forgets it when the
+/// user deletes their data, in <see cref="UserDirectory.DeleteAsync"/>.
+/// </summary>
+public interface IPersonalDataEraser
+{
+    Task EraseAsync(BotDbContext db, string userId, CancellationToken ct);
+}
+
+/// <summary>
 /// Turns a channel address (phone number, chat id, web chat id) into the pseudonymous user id used everywhere
 /// else, and keeps the address itself only encrypted. Conversation state, logs and queue items see the id only.
 /// </summary>
@@ -16,7 +25,8 @@ public sealed class UserDirectory(
     IDbContextFactory<BotDbContext> dbFactory,
     IDataProtectionProvider dataProtection,
     IOptions<SecurityOptions> security,
-    TimeProvider clock) : IAsyncDisposable
+    TimeProvider clock,
+    IEnumerable<IPersonalDataEraser> erasers) : IAsyncDisposable
 {
     /// <summary>The Data Protection purpose addresses are encrypted under (a bulk import must use the same).</summary>
     public const string AddressPurpose = "Bot.ChannelAddress.v1";
@@ -169,11 +179,7 @@ public sealed class UserDirectory(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await db.Inbound.Where(u => u.Sender == userId && u.Status != InboundStatus.Pending && u.Status != InboundStatus.Processing).ExecuteDeleteAsync(ct);
         await db.Outbound.Where(m => m.UserId == userId).ExecuteUpdateAsync(m => m.SetProperty(x => x.UserId, ""), ct);
-        await db.WebChatMailbox.Where(m => m.UserId == userId).ExecuteDeleteAsync(ct);
-        // Messages still to send are not sent to someone who is gone; sent ones keep their status without the link.
-        await db.Outbox.Where(m => m.UserId == userId && (m.Status == Outbox.OutboxStatus.Pending || m.Status == Outbox.OutboxStatus.Retrying))
-            .ExecuteUpdateAsync(m => m.SetProperty(x => x.Status, Outbox.OutboxStatus.Skipped).SetProperty(x => x.Error, "gone"), ct);
-        await db.Outbox.Where(m => m.UserId == userId).ExecuteUpdateAsync(m => m.SetProperty(x => x.UserId, ""), ct);
+        foreach (var eraser in erasers) await eraser.EraseAsync(db, userId, ct); // what each part of the app keeps by the id
         await db.BotUsers.Where(u => u.Id == userId).ExecuteDeleteAsync(ct);
     }
 

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Bot.Web.Announcements;
 using Bot.Web.Knowledge;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Bot.Web.Access;
 
 namespace Bot.Web.Staff;
 

@@ -5,6 +5,7 @@ using Bot.Web.Data;
 using Bot.Web.Knowledge;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Bot.Web.Access;
 
 namespace Bot.Web.Staff;
 

@@ -4,6 +4,7 @@ using Bot.Web.Knowledge;
 using Bot.Web.Privacy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Bot.Web.Access;
 
 namespace Bot.Web.Staff;
 

@@ -6,6 +6,7 @@ using Bot.Web.Data;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Bot.Web.Access;
 
 namespace Bot.Web.Staff;
 

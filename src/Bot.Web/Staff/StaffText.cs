@@ -1,5 +1,6 @@
 using Bot.Web.Localization;
 using YamlDotNet.Serialization;
+using Bot.Web.Access;
 
 namespace Bot.Web.Staff;
 

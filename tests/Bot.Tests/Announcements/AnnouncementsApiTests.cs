@@ -5,6 +5,7 @@ using Bot.Tests.Outbox;
 using Bot.Tests.Staff;
 using Bot.Web.Staff;
 using Xunit;
+using Bot.Web.Access;
 
 namespace Bot.Tests.Announcements;
 

@@ -7,6 +7,7 @@ using Bot.Web.Staff;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using Xunit;
+using Bot.Web.Access;
 
 namespace Bot.Tests.Announcements;
 

@@ -1,3 +1,4 @@
+using Bot.Web.Channels;
 using System.Net;
 using System.Text;
 using System.Text.Json;

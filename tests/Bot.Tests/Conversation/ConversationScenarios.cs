@@ -1,5 +1,4 @@
 using Bot.Tests.Infrastructure;
-using Bot.Web.Conversation;
 using Bot.Web.Data;
 using Microsoft.Bot.Builder;
 using Microsoft.Bot.Builder.Adapters;
@@ -8,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Newtonsoft.Json.Linq;
 using Xunit;
+using Bot.Web.State;
 
 namespace Bot.Tests.Conversation;
 

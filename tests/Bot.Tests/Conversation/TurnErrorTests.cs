@@ -6,6 +6,7 @@ using Microsoft.Bot.Builder.Adapters;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
+using Bot.Web.State;
 
 namespace Bot.Tests.Conversation;
 

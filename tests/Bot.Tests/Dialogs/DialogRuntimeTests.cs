@@ -1,4 +1,5 @@
 using Bot.Tests.Infrastructure;
+using Bot.Web.Cli;
 using Bot.Web.DialogRuntime;
 using Bot.Web.Knowledge;
 using Bot.Web.Localization;

@@ -6,6 +6,7 @@ using Bot.Tests.Staff;
 using Bot.Web.Staff;
 using Microsoft.Playwright;
 using Xunit;
+using Bot.Web.Access;
 
 namespace Bot.Tests.Feedback;
 

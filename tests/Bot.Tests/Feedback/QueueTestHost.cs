@@ -8,6 +8,7 @@ using Bot.Tests.Infrastructure;
 using Bot.Tests.Staff;
 using Bot.Web.Staff;
 using Xunit;
+using Bot.Web.Access;
 
 namespace Bot.Tests.Feedback;
 

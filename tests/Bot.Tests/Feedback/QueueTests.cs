@@ -7,6 +7,7 @@ using Bot.Web.Feedback;
 using Bot.Web.Staff;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
+using Bot.Web.Access;
 
 namespace Bot.Tests.Feedback;
 

@@ -3,7 +3,6 @@ using System.Net;
 using Bot.Tests.Infrastructure;
 using Bot.Tests.Outbox;
 using Bot.Web.Channels.Telegram;
-using Bot.Web.Data;
 using Bot.Web.Outbox;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Bot.Tests.Infrastructure;
+using Bot.Web.Cli;
 using Bot.Web.Knowledge;
 using Bot.Web.Localization;
 using Xunit;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Bot.Tests.Infrastructure;
+using Bot.Web.Cli;
 using Bot.Web.Data;
 using Bot.Web.Knowledge;
 using Bot.Web.Privacy;

@@ -9,6 +9,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
+using Bot.Web.Access;
 
 namespace Bot.Tests.Operations;
 
@@ -50,7 +51,7 @@ public sealed class CommandLineTests
         Assert.Equal(0, exit);
         var options = new DbContextOptionsBuilder<SqliteBotDbContext>().UseSqlite($"Data Source={Path.Combine(data.Path, "bot.db")};Pooling=false").Options;
         await using var db = new SqliteBotDbContext(options);
-        Assert.Single(await db.Set<Bot.Web.Staff.StaffUser>().Where(u => u.Email == "first@example.org").ToListAsync());
+        Assert.Single(await db.Set<Bot.Web.Access.StaffUser>().Where(u => u.Email == "first@example.org").ToListAsync());
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using Bot.Tests.Infrastructure;
-using Bot.Web.Configuration;
+using Bot.Web;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Xunit;

@@ -1,7 +1,5 @@
 using System.Text.Json;
 using Bot.Tests.Infrastructure;
-using Bot.Web.Announcements;
-using Bot.Web.Channels.WhatsApp;
 using Bot.Web.Outbox;
 using Xunit;
 

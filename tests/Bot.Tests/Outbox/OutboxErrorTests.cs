@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using Bot.Web.Channels.Telegram;
-using Bot.Web.Channels.WhatsApp;
 using Bot.Web.Outbox;
 using Bot.Web.Privacy;
 using Xunit;

@@ -10,6 +10,7 @@ using Bot.Web.Privacy;
 using Bot.Web.Staff;
 using Microsoft.EntityFrameworkCore;
 using Xunit;
+using Bot.Web.Access;
 
 namespace Bot.Tests.Outbox;
 

@@ -1,5 +1,4 @@
 using Bot.Tests.Infrastructure;
-using Bot.Web.Announcements;
 using Bot.Web.Outbox;
 using Xunit;
 

@@ -11,6 +11,7 @@ using Bot.Web.Staff;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
+using Bot.Web.Access;
 
 namespace Bot.Tests.Outbox;
 

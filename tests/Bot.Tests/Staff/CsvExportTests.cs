@@ -1,8 +1,10 @@
 using System.Globalization;
 using Bot.Tests.Infrastructure;
+using Bot.Web.Operations;
 using Bot.Web.Staff;
 using CsvHelper;
 using Xunit;
+using Bot.Web.Access;
 
 namespace Bot.Tests.Staff;
 

@@ -5,6 +5,7 @@ using Bot.Tests.Infrastructure;
 using Xunit;
 using Bot.Web.Staff;
 using Microsoft.Extensions.DependencyInjection;
+using Bot.Web.Access;
 
 namespace Bot.Tests.Staff;
 

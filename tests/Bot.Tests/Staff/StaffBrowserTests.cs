@@ -4,6 +4,7 @@ using Bot.Web.Staff;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Xunit;
+using Bot.Web.Access;
 
 namespace Bot.Tests.Staff;
 

@@ -5,6 +5,7 @@ using Bot.Tests.Outbox;
 using Bot.Web.Staff;
 using Microsoft.Playwright;
 using Xunit;
+using Bot.Web.Access;
 
 namespace Bot.Tests.Staff;
 

@@ -5,6 +5,7 @@ using Bot.Web.Staff;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
+using Bot.Web.Access;
 
 namespace Bot.Tests.Staff;
 

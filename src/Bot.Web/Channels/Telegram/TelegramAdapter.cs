@@ -1,3 +1,4 @@
+using Bot.Web.Channels;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -87,7 +88,7 @@ public sealed class TelegramAdapter(
                 {
                     // A button whose value was too long for callback data: its value is in conversation state. A token
                     // no longer there (state deleted, or pushed out by newer buttons) shows the menu again.
-                    var conversation = await State.ConversationAsync(turn, c);
+                    var conversation = await ChannelMemoryAsync(turn, c);
                     activity.Text = conversation.ButtonValue(data) ?? "/menu";
                 }
             }, ct);
@@ -135,7 +136,7 @@ public sealed class TelegramAdapter(
             }
             if (activity.Type != ActivityTypes.Message) continue;
             var parts = TelegramMapping.Split(activity.Text ?? "");
-            var conversation = HasLongValue(activity) ? await State.ConversationAsync(turnContext, cancellationToken) : null;
+            var conversation = HasLongValue(activity) ? await ChannelMemoryAsync(turnContext, cancellationToken) : null;
             var keyboard = TelegramMapping.Keyboard(activity, value => Shorten(value, conversation!));
             Message? last = null;
             for (var i = 0; i < parts.Count; i++)
@@ -224,7 +225,7 @@ public sealed class TelegramAdapter(
     /// A value too long for Telegram's 64-byte callback data is sent as a short token (a hash of the value) and kept
     /// in the conversation's state, where the pressed button finds it — also after a restart.
     /// </summary>
-    private static string Shorten(string value, ConversationData conversation)
+    private static string Shorten(string value, ChannelMemory conversation)
     {
         var token = ShortValuePrefix + Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(value)), 0, 18)
             .Replace('+', '-').Replace('/', '_');

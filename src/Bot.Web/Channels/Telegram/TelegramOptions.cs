@@ -89,3 +89,15 @@ internal sealed partial class TelegramOptionsValidator : IValidateOptions<Telegr
     [GeneratedRegex("^[A-Za-z0-9_-]{1,256}$")]
     private static partial Regex Secret();
 }
+
+/// <summary>In Production: a Telegram webhook must be https with a long secret.</summary>
+internal sealed class TelegramProductionCheck(Microsoft.Extensions.Options.IOptions<TelegramOptions> options) : Operations.IProductionCheck
+{
+    public IEnumerable<string> Problems()
+    {
+        var telegram = options.Value;
+        if (!telegram.Enabled || telegram.Mode != TelegramMode.Webhook) yield break;
+        if (!telegram.WebhookUrl.StartsWith("https://", StringComparison.OrdinalIgnoreCase)) yield return "Telegram:WebhookUrl must be an https:// address.";
+        if (telegram.WebhookSecret.Length < 24) yield return "Telegram:WebhookSecret must have at least 24 characters.";
+    }
+}

@@ -86,6 +86,7 @@ public static class TelegramSetup
     public static IServiceCollection AddTelegram(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<TelegramOptions>, TelegramOptionsValidator>();
+        services.AddSingleton<Operations.IProductionCheck, TelegramProductionCheck>();
         var settings = configuration.GetSection(TelegramOptions.Section).Get<TelegramOptions>() ?? new();
         if (!settings.Enabled) return services;
         services.AddHttpClient("telegram", c => c.Timeout = TimeSpan.FromSeconds(30));

@@ -1,6 +1,5 @@
+using Bot.Web.State;
 using System.Text.Json;
-using Bot.Web.Conversation;
-using Bot.Web.Localization;
 using Microsoft.Extensions.Options;
 
 namespace Bot.Web.Channels.WebChat;

@@ -79,3 +79,10 @@ public sealed class WebChatMailbox(
 
     private sealed record StoredButton(string Title, string Value);
 }
+
+/// <summary>"Delete my data": the messages waiting in the person's web chat mailbox go.</summary>
+public sealed class WebChatMailboxErasure : Privacy.IPersonalDataEraser
+{
+    public Task EraseAsync(Data.BotDbContext db, string userId, CancellationToken ct) =>
+        Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ExecuteDeleteAsync(db.WebChatMailbox.Where(m => m.UserId == userId), ct);
+}

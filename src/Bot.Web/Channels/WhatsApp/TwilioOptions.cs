@@ -93,3 +93,16 @@ internal sealed partial class TwilioOptionsValidator : IValidateOptions<TwilioOp
     [GeneratedRegex("^HX[0-9a-fA-F]{32}$")]
     private static partial Regex ContentSidPattern();
 }
+
+/// <summary>In Production: Twilio's public address must be https.</summary>
+internal sealed class TwilioProductionCheck(Microsoft.Extensions.Options.IOptions<TwilioOptions> options) : Operations.IProductionCheck
+{
+    public IEnumerable<string> Problems()
+    {
+        var twilio = options.Value;
+        if (twilio.Enabled && !twilio.PublicBaseUrl.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+        {
+            yield return "Twilio:PublicBaseUrl must be an https:// address.";
+        }
+    }
+}

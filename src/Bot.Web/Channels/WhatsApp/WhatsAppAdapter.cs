@@ -1,3 +1,4 @@
+using Bot.Web.Channels;
 using System.Text.Json;
 using Bot.Web.Conversation;
 using Bot.Web.Localization;
@@ -50,7 +51,7 @@ public sealed class WhatsAppAdapter(
         await RunTurnAsync(activity, async (turn, c) =>
         {
             if (slowDown) return;
-            var conversation = await State.ConversationAsync(turn, c);
+            var conversation = await ChannelMemoryAsync(turn, c);
             if (WhatsAppMapping.ResolveChoice(activity.Text ?? "", conversation.Choices) is { } value)
             {
                 activity.Text = value;
@@ -70,7 +71,7 @@ public sealed class WhatsAppAdapter(
         foreach (var activity in activities.Where(a => a.Type == ActivityTypes.Message))
         {
             var language = Language.IsSupported(activity.Locale) ? activity.Locale! : (await State.ProfileAsync(turnContext, cancellationToken)).Language ?? Language.Turkish;
-            var conversation = await State.ConversationAsync(turnContext, cancellationToken);
+            var conversation = await ChannelMemoryAsync(turnContext, cancellationToken);
             var choices = WhatsAppMapping.Choices(activity);
             // An announcement without choices leaves the numbered choices of a dialog in progress as they were.
             if (choices.Count > 0 || !proactive) conversation.Choices = choices;

@@ -1,6 +1,6 @@
+using Bot.Web.Channels;
 using System.Globalization;
 using System.Text;
-using Bot.Web.Conversation;
 using Bot.Web.Localization;
 using Microsoft.Bot.Schema;
 
@@ -97,24 +97,9 @@ public static class WhatsAppMapping
     public static string? ResolveChoice(string text, IReadOnlyList<NumberedChoice> choices)
     {
         if (choices.Count == 0) return null;
-        if (ParseNumber(text) is { } n) return n >= 1 && n <= choices.Count ? choices[n - 1].Value : null;
+        if (ChoiceNumber.Parse(text) is { } n) return n >= 1 && n <= choices.Count ? choices[n - 1].Value : null;
         var folded = OptOutWords.Normalize(text);
         return folded.Length == 0 ? null : choices.FirstOrDefault(c => OptOutWords.Normalize(c.Title) == folded)?.Value;
-    }
-
-    /// <summary>A whole reply that is a small number, in Western, Arabic-Indic or Extended Arabic-Indic digits.</summary>
-    public static int? ParseNumber(string text)
-    {
-        var trimmed = text.Trim().Trim('.', ')', '(', '-', '#', ' ', '\u066B', '\u06D4');
-        if (trimmed.Length is 0 or > 2) return null;
-        var value = 0;
-        foreach (var c in trimmed)
-        {
-            var digit = char.GetNumericValue(c);
-            if (digit is < 0 or > 9 || !char.IsDigit(c)) return null;
-            value = (value * 10) + (int)digit;
-        }
-        return value;
     }
 
     /// <summary>Splits a text into WhatsApp messages of at most 1,600 characters.</summary>

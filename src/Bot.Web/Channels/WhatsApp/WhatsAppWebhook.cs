@@ -129,6 +129,7 @@ public static class WhatsAppSetup
     public static IServiceCollection AddWhatsApp(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<TwilioOptions>, TwilioOptionsValidator>();
+        services.AddSingleton<Operations.IProductionCheck, TwilioProductionCheck>();
         var settings = configuration.GetSection(TwilioOptions.Section).Get<TwilioOptions>() ?? new();
         if (!settings.Enabled) return services;
         var api = new Uri(settings.ApiBaseUrl);

@@ -4,6 +4,7 @@ using Bot.Web.Knowledge;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
+using Bot.Web.Access;
 
 namespace Bot.Web.Staff.Pages;
 

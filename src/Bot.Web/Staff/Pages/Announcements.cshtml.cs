@@ -1,5 +1,6 @@
 using Bot.Web.Announcements;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Bot.Web.Access;
 
 namespace Bot.Web.Staff.Pages;
 

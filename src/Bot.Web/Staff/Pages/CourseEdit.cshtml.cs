@@ -2,6 +2,7 @@ using Bot.Web.Announcements;
 using Bot.Web.Knowledge;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Bot.Web.Access;
 
 namespace Bot.Web.Staff.Pages;
 

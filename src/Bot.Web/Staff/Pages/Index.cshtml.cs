@@ -1,6 +1,7 @@
 using Bot.Web.Feedback;
 using Bot.Web.Knowledge;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Bot.Web.Access;
 
 namespace Bot.Web.Staff.Pages;
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Bot.Web.Access;
 
 namespace Bot.Web.Staff.Pages;
 

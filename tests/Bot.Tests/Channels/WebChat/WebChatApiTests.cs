@@ -9,6 +9,7 @@ using Bot.Web.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
+using Bot.Web.Access;
 
 namespace Bot.Tests.Channels.WebChat;
 

@@ -1,6 +1,6 @@
+using Bot.Web.Channels;
 using Bot.Tests.Infrastructure;
 using Bot.Web.Channels.WhatsApp;
-using Bot.Web.Conversation;
 using Bot.Web.Localization;
 using Microsoft.Bot.Builder;
 using Microsoft.Bot.Schema;

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using Bot.Web.Channels.WhatsApp;
 using Bot.Web.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

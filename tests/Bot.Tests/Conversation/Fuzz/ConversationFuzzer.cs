@@ -1,3 +1,4 @@
+using Bot.Web.Channels;
 using System.Globalization;
 using Bot.Tests.Infrastructure;
 using Bot.Web.Announcements;
@@ -13,6 +14,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Newtonsoft.Json.Linq;
+using Bot.Web.State;
 
 namespace Bot.Tests.Conversation.Fuzz;
 
@@ -235,11 +237,13 @@ public sealed class ConversationFuzzer
         var conversationKey = $"{channel}/conversations/{userId}";
         var userKey = $"{channel}/users/{userId}";
         var rows = await db.State.AsNoTracking().Where(s => s.Key == conversationKey || s.Key == userKey).ToListAsync();
-        var conversation = rows.FirstOrDefault(r => r.Key == conversationKey) is { } c ? JObject.Parse(c.Data)["conversation"]?.ToObject<ConversationData>() : null;
+        var conversationRow = rows.FirstOrDefault(r => r.Key == conversationKey) is { } c ? JObject.Parse(c.Data) : null;
+        var conversation = conversationRow?["conversation"]?.ToObject<ConversationData>();
+        var channelMemory = conversationRow?[ChannelMemory.StateName]?.ToObject<ChannelMemory>();
         var profile = rows.FirstOrDefault(r => r.Key == userKey) is { } u ? JObject.Parse(u.Data)["profile"]?.ToObject<UserProfile>() : null;
         var user = await db.BotUsers.AsNoTracking().FirstOrDefaultAsync(x => x.Id == userId);
         var subscriptions = await db.Subscriptions.AsNoTracking().Where(s => s.UserId == userId).OrderBy(s => s.Id).Select(s => s.Id).ToListAsync();
-        return new StateSnapshot(conversation, profile, user, subscriptions.Select(s => s.ToString(CultureInfo.InvariantCulture)).ToList());
+        return new StateSnapshot(conversation, channelMemory, profile, user, subscriptions.Select(s => s.ToString(CultureInfo.InvariantCulture)).ToList());
     }
 }
 
@@ -294,11 +298,11 @@ public sealed class FuzzChecks(BotContent content, DialogInputs inputs, CentreDi
         if (channel == FuzzChannel.WhatsApp)
         {
             var text = action.Text.Trim();
-            return WhatsAppMapping.ResolveChoice(text, before.Conversation?.Choices ?? []) ?? text;
+            return WhatsAppMapping.ResolveChoice(text, before.Channel?.Choices ?? []) ?? text;
         }
         if (action.Press)
         {
-            return action.Text.StartsWith("h:", StringComparison.Ordinal) ? before.Conversation?.ButtonValue(action.Text) ?? "/menu" : action.Text;
+            return action.Text.StartsWith("h:", StringComparison.Ordinal) ? before.Channel?.ButtonValue(action.Text) ?? "/menu" : action.Text;
         }
         var inbound = new TelegramInbound(1, action.Text, null, null, null);
         return TelegramMapping.ToActivity(inbound, 1, "u", DateTimeOffset.UnixEpoch).Text ?? "";
@@ -435,7 +439,7 @@ public sealed class FuzzChecks(BotContent content, DialogInputs inputs, CentreDi
         // announcements' language) is that answer, not a request to change the bot's language (issue #17).
         var answersTheStep = turn.Before.Conversation?.Dialog is { } waiting && !(waiting is { Id: "welcome", Step: "language" }) && Answers(turn) is not null;
         if (!turn.Action.Press && turn.Action.Media is null && !answersTheStep && content.Languages.RequestedLanguage(turn.Action.Text) is { } word
-            && WhatsAppMapping.ParseNumber(turn.Action.Text) is null) return word;
+            && Bot.Web.Localization.ChoiceNumber.Parse(turn.Action.Text) is null) return word;
         if (turn.Before.Conversation?.Dialog is { Id: "welcome", Step: "language" } && Answers(turn) is { } answer)
         {
             var code = answer.Replace("lang:", "", StringComparison.Ordinal);

@@ -80,7 +80,7 @@ public sealed class InProcessDriver(IServiceProvider services) : IFuzzDriver
             await RunTurnAsync(activity, async (turn, c) =>
             {
                 turn.TurnState[SeenKey] = seen;
-                var conversation = await State.ConversationAsync(turn, c);
+                var conversation = await ChannelMemoryAsync(turn, c);
                 if (WhatsAppMapping.ResolveChoice(activity.Text ?? "", conversation.Choices) is { } value)
                 {
                     activity.Text = value;
@@ -102,7 +102,7 @@ public sealed class InProcessDriver(IServiceProvider services) : IFuzzDriver
                 turn.TurnState[ChatKey] = chatId;
                 if (press && activity.Text is { } data && data.StartsWith("h:", StringComparison.Ordinal))
                 {
-                    var conversation = await State.ConversationAsync(turn, c);
+                    var conversation = await ChannelMemoryAsync(turn, c);
                     activity.Text = conversation.ButtonValue(data) ?? "/menu";
                 }
             }, CancellationToken.None);
@@ -128,7 +128,7 @@ public sealed class InProcessDriver(IServiceProvider services) : IFuzzDriver
             // As WhatsAppAdapter: the recipient must still be known, the choices of every reply are remembered for "1", "2"…
             _ = await users.ContactAsync(turn.Activity.Conversation.Id, ct) ?? throw new RecipientUnknownException("No WhatsApp number is known for this user.");
             var language = Language.IsSupported(activity.Locale) ? activity.Locale! : (await State.ProfileAsync(turn, ct)).Language ?? Language.Turkish;
-            var conversation = await State.ConversationAsync(turn, ct);
+            var conversation = await ChannelMemoryAsync(turn, ct);
             conversation.Choices = WhatsAppMapping.Choices(activity);
             var text = WhatsAppMapping.Render(activity, WhatsAppMapping.Hint(activity, language, content.Texts));
             var hints = Language.All.Select(l => content.Texts.Get(l, TextKeys.ChoiceHint)).Append(WhatsAppMapping.AllHints(content.Texts)).ToList();
@@ -139,14 +139,14 @@ public sealed class InProcessDriver(IServiceProvider services) : IFuzzDriver
         {
             var parts = TelegramMapping.Split(activity.Text ?? "");
             var hasLongValue = activity.SuggestedActions?.Actions?.Any(a => TelegramMapping.NeedsShortening(a.Value?.ToString() ?? a.Title ?? "")) == true;
-            var conversation = hasLongValue ? await State.ConversationAsync(turn, ct) : null;
+            var conversation = hasLongValue ? await ChannelMemoryAsync(turn, ct) : null;
             var keyboard = TelegramMapping.Keyboard(activity, value => Shorten(value, conversation!));
             var buttons = keyboard?.InlineKeyboard.SelectMany(row => row).Select(b => new SeenChoice(b.Text, b.CallbackData ?? "")).ToList() ?? [];
             for (var i = 0; i < parts.Count; i++) seen.Add(new SeenMessage(parts[i], i == parts.Count - 1 ? buttons : []));
         }
 
         /// <summary>As TelegramAdapter: a value over 64 bytes goes out as a token and is kept in conversation state.</summary>
-        private static string Shorten(string value, ConversationData conversation)
+        private static string Shorten(string value, ChannelMemory conversation)
         {
             var token = "h:" + Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(value)), 0, 18).Replace('+', '-').Replace('/', '_');
             conversation.RememberButton(token, value);

@@ -1,7 +1,8 @@
+using Bot.Web.Channels;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Bot.Web.Conversation;
 using Bot.Web.Data;
+using Bot.Web.State;
 
 namespace Bot.Tests.Conversation.Fuzz;
 
@@ -86,9 +87,9 @@ public sealed record UserAction(string Kind, string Text, bool Press = false, st
 }
 
 /// <summary>What is stored about the walking person after a turn: conversation and user state, the user row, subscriptions.</summary>
-public sealed record StateSnapshot(ConversationData? Conversation, UserProfile? Profile, BotUser? User, IReadOnlyList<string> SubscriptionIds)
+public sealed record StateSnapshot(ConversationData? Conversation, ChannelMemory? Channel, UserProfile? Profile, BotUser? User, IReadOnlyList<string> SubscriptionIds)
 {
-    public static readonly StateSnapshot Empty = new(null, null, null, []);
+    public static readonly StateSnapshot Empty = new(null, null, null, null, []);
 
     public string DialogAt => Conversation?.Dialog is { } d ? $"{d.Id}/{d.Step}" : "-";
 }

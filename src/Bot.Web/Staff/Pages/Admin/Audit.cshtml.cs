@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Bot.Web.Access;
 
 namespace Bot.Web.Staff.Pages.Admin;
 

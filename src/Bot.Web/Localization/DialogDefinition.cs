@@ -1,8 +1,7 @@
-using Bot.Web.Localization;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
 
-namespace Bot.Web.DialogRuntime;
+namespace Bot.Web.Localization;
 
 /// <summary>What a step expects from the user.</summary>
 public enum InputKind

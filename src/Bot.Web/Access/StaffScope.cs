@@ -1,6 +1,6 @@
 using System.Security.Claims;
 
-namespace Bot.Web.Staff;
+namespace Bot.Web.Access;
 
 /// <summary>
 /// What one signed-in staff member (or API key) may see and act on: every centre for an admin, their own centres

@@ -2,7 +2,7 @@ using Bot.Web.Localization;
 using Microsoft.Bot.Builder;
 using Microsoft.Bot.Schema;
 
-namespace Bot.Web.Conversation;
+namespace Bot.Web.DialogRuntime;
 
 /// <summary>The main menu (dialogs/menu.yaml) as a message with one suggested action per option.</summary>
 public static class MainMenu

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 
-namespace Bot.Web.Staff;
+namespace Bot.Web.Access;
 
 /// <summary>A staff member's account (ASP.NET Core Identity). Centres are user claims of type <see cref="StaffClaims.Centre"/>.</summary>
 public sealed class StaffUser : IdentityUser

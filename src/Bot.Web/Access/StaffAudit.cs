@@ -1,7 +1,7 @@
 using Bot.Web.Data;
 using Microsoft.EntityFrameworkCore;
 
-namespace Bot.Web.Staff;
+namespace Bot.Web.Access;
 
 /// <summary>Writes and reads the audit log of staff actions.</summary>
 public sealed class StaffAudit(IDbContextFactory<BotDbContext> dbFactory, TimeProvider clock)

@@ -1,7 +1,7 @@
 using Bot.Web.Configuration;
 using Microsoft.Extensions.Options;
 
-namespace Bot.Web.Conversation;
+namespace Bot.Web.State;
 
 public sealed class ConversationOptions
 {

@@ -1,10 +1,11 @@
 using Bot.Web.Channels.Telegram;
 using Bot.Web.Channels.WebChat;
 using Bot.Web.Channels.WhatsApp;
+using Bot.Web.Channels;
 using Bot.Web.Configuration;
 using Microsoft.Extensions.Options;
 
-namespace Bot.Web.Channels;
+namespace Bot.Web;
 
 /// <summary>
 /// The one list of channels. Each channel is a folder (<c>Channels/&lt;X&gt;/</c>) owning its inbound mapping and
@@ -17,6 +18,7 @@ public static class ChannelSetup
     public static IServiceCollection AddBotChannels(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<WebChatMailbox>();
+        services.AddSingleton<Privacy.IPersonalDataEraser, WebChatMailboxErasure>();
         services.AddSingleton<WebChatAdapter>();
         services.AddSingleton<IChannelSender, WebChatChannelSender>(); // always on: shown when the chat is next opened
         services.AddValidatedOptions<TelegramOptions>(TelegramOptions.Section);

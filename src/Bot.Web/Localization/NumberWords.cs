@@ -1,7 +1,6 @@
-using Bot.Web.Localization;
 using YamlDotNet.Serialization;
 
-namespace Bot.Web.DialogRuntime;
+namespace Bot.Web.Localization;
 
 /// <summary>
 /// Whole numbers written in words that Microsoft.Recognizers.Text misreads (Arabic: "ثلاثين" → 0), from

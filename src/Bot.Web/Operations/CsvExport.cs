@@ -3,7 +3,7 @@ using CsvHelper;
 using CsvHelper.Configuration;
 using CsvHelper.TypeConversion;
 
-namespace Bot.Web.Staff;
+namespace Bot.Web.Operations;
 
 /// <summary>
 /// Every CSV the dashboard exports is written through <see cref="Writer"/>: cells hold what people wrote, and a

@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Text.Json;
 using Bot.Web.Localization;
 
-namespace Bot.Web.Knowledge;
+using Bot.Web.Knowledge;
+
+namespace Bot.Web.Cli;
 
 /// <summary>The staff-facing knowledge-base tools: <c>kb lint</c> and <c>kb test FILE</c>.</summary>
 public static class KbCommands
@@ -77,7 +79,7 @@ public static class KbCommands
         }
     }
 
-    /// <summary>The dialogs' problems (see <see cref="DialogRuntime.DialogSet.Check"/>) and knowledge entries they show that do not exist.</summary>
+    /// <summary>The dialogs' problems (see <see cref="DialogSet.Check"/>) and knowledge entries they show that do not exist.</summary>
     public static IReadOnlyList<string> DialogProblems(ContentPaths paths, KnowledgeBase knowledge)
     {
         TextCatalog texts;
@@ -89,14 +91,14 @@ public static class KbCommands
         {
             return [e.Message];
         }
-        var (dialogs, problems) = DialogRuntime.DialogSet.Check(paths.Dialogs, texts);
+        var (dialogs, problems) = DialogSet.Check(paths.Dialogs, texts);
         foreach (var dialog in dialogs.All)
         {
             foreach (var step in dialog.Steps)
             {
-                foreach (var (name, arg) in step.Actions.Select(DialogRuntime.DialogActionNames.Split))
+                foreach (var (name, arg) in step.Actions.Select(DialogActionNames.Split))
                 {
-                    if (name == DialogRuntime.DialogActionNames.ShowEntry && arg is not null && !knowledge.ById.ContainsKey(arg))
+                    if (name == DialogActionNames.ShowEntry && arg is not null && !knowledge.ById.ContainsKey(arg))
                     {
                         problems.Add($"dialogs/{dialog.Id}.yaml: step '{step.Id}': show-entry names unknown knowledge entry '{arg}'");
                     }

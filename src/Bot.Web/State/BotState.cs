@@ -1,7 +1,10 @@
+using Bot.Web.State;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Bot.Builder;
 
-namespace Bot.Web.Conversation;
+using Bot.Web.Localization;
+
+namespace Bot.Web.State;
 
 /// <summary>What the bot remembers about a user (user state). No channel address, no message text.</summary>
 public sealed class UserProfile
@@ -68,40 +71,17 @@ public sealed class ConversationData
     public string? LastInput { get; set; }
 
     /// <summary>The guided dialog in progress, if any: which step waits for an answer, and the answers so far.</summary>
-    public DialogRuntime.DialogState? Dialog { get; set; }
+    public DialogState? Dialog { get; set; }
 
-    /// <summary>
-    /// Button values too long for a channel's limit (Telegram callback data: 64 bytes), sent as short tokens and
-    /// looked up here when pressed — kept in state so a button still works after a restart. Newest last, bounded.
-    /// </summary>
-    public List<ButtonValue> ButtonValues { get; set; } = [];
-
-    public const int MaxButtonValues = 50;
-
-    /// <summary>Remembers <paramref name="value"/> under <paramref name="token"/> (moving it to the newest place).</summary>
-    public void RememberButton(string token, string value)
-    {
-        ButtonValues.RemoveAll(b => b.Token == token);
-        ButtonValues.Add(new ButtonValue { Token = token, Value = value });
-        if (ButtonValues.Count > MaxButtonValues) ButtonValues.RemoveRange(0, ButtonValues.Count - MaxButtonValues);
-    }
-
-    public string? ButtonValue(string token) => ButtonValues.FirstOrDefault(b => b.Token == token)?.Value;
-
-    /// <summary>On channels without buttons (WhatsApp): the numbered choices of the last message sent, which "1", "2"… pick.</summary>
-    public List<NumberedChoice> Choices { get; set; } = [];
 }
 
-public sealed class NumberedChoice
+/// <summary>Where a user is in a guided dialog (conversation state): the dialog, the step waiting for an answer, the answers so far.</summary>
+public sealed class DialogState
 {
-    public string Title { get; set; } = "";
-    public string Value { get; set; } = "";
-}
-
-public sealed class ButtonValue
-{
-    public string Token { get; set; } = "";
-    public string Value { get; set; } = "";
+    public string Id { get; set; } = "";
+    public string Step { get; set; } = "";
+    public int Retries { get; set; }
+    public Dictionary<string, string> Vars { get; set; } = [];
 }
 
 public sealed class PendingClarification
@@ -147,6 +127,15 @@ public sealed class BotStateAccessors(ConversationState conversationState, UserS
     public Task<UserProfile> ProfileAsync(ITurnContext turn, CancellationToken ct) => Pinned(Profile, turn, ct);
 
     public Task<ConversationData> ConversationAsync(ITurnContext turn, CancellationToken ct) => Pinned(Conversation, turn, ct);
+
+    /// <summary>
+    /// Another part of conversation state, kept under its own name by the part of the bot that owns it (a channel's
+    /// button values and numbered choices), saved with the rest at the end of the turn.
+    /// </summary>
+    public Task<T> ConversationPartAsync<T>(string name, ITurnContext turn, CancellationToken ct)
+        where T : new() => Pinned((IStatePropertyAccessor<T>)_parts.GetOrAdd(name, n => ConversationState.CreateProperty<T>(n)), turn, ct);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, object> _parts = new(StringComparer.Ordinal);
 
     /// <summary>
     /// State read from storage is JSON, and Bot Builder converts it to a new object on every read. Putting the

@@ -1,7 +1,7 @@
 using Bot.Web.Configuration;
 using Microsoft.Extensions.Options;
 
-namespace Bot.Web.Staff;
+namespace Bot.Web.Access;
 
 public sealed class StaffOptions
 {
