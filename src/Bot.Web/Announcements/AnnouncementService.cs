@@ -25,6 +25,21 @@ public sealed class AnnouncementInput
 
     /// <summary>When to send; empty (or a time already past): now.</summary>
     public DateTimeOffset? SendAt { get; set; }
+
+    /// <summary>
+    /// Staff's own text for Turkish recipients, starting from the one rendered from the course; null: the rendered text.
+    /// It must keep the course's title, centre, start date and deadline (the WhatsApp template's variables) and the line
+    /// on how to stop, and fit one WhatsApp message.
+    /// </summary>
+    public string? TextTr { get; set; }
+
+    /// <summary>Staff's own text for Arabic recipients, like <see cref="TextTr"/>.</summary>
+    public string? TextAr { get; set; }
+
+    public string? Text(string language) => language == Localization.Language.Arabic ? TextAr : TextTr;
+
+    /// <summary>The input field of a language's text (where its error is shown).</summary>
+    public static string TextField(string language) => language == Localization.Language.Arabic ? nameof(TextAr) : nameof(TextTr);
 }
 
 /// <summary>The audience and the messages an announcement would have, shown before it is sent.</summary>
@@ -33,8 +48,24 @@ public sealed record AnnouncementPreview(int Recipients, IReadOnlyList<AudienceG
 
 public sealed record AudienceGroup(string Language, string Channel, int Count);
 
-/// <summary>The message in one language: the text (Telegram, and WhatsApp inside the 24-hour window) and the WhatsApp template's variables.</summary>
-public sealed record MessagePreview(string Language, string Text, string TemplateType, IReadOnlyDictionary<string, string> TemplateVariables);
+/// <summary>
+/// The message in one language: the text (Telegram, web chat, and WhatsApp inside the 24-hour window) and the WhatsApp
+/// template's variables (WhatsApp outside the window), with how many people get each.
+/// </summary>
+public sealed record MessagePreview(string Language, string Text, string TemplateType, IReadOnlyDictionary<string, string> TemplateVariables)
+{
+    /// <summary>People who receive the announcement in this language, on every channel.</summary>
+    public int Recipients { get; init; }
+
+    /// <summary>Of them, WhatsApp recipients outside the 24-hour window: they get the template with its variables, not the text.</summary>
+    public int Template { get; init; }
+
+    /// <summary>The people who get <see cref="Text"/>.</summary>
+    public int TextRecipients => Recipients - Template;
+
+    /// <summary>Staff edited the text (otherwise it is the one rendered from the course).</summary>
+    public bool Edited { get; init; }
+}
 
 /// <summary>An announcement with its course and how far its broadcast has come.</summary>
 public sealed record AnnouncementView(Announcement Announcement, Course Course, OutboxProgress Progress)
@@ -74,7 +105,12 @@ public sealed class AnnouncementService(
             .Select(g => new AudienceGroup(g.Key.Language, g.Key.Channel, g.Count())).ToList();
         var whatsApp = services.GetService<WhatsAppAdapter>();
         int? budget = whatsApp is null ? null : await whatsApp.RemainingBusinessInitiatedAsync(ct);
-        var messages = draft!.LanguageList.Select(l => new MessagePreview(l, draft.Text(l), WhatsAppTemplate.CourseAnnouncement, texts.TemplateVariables(course!, l))).ToList();
+        var messages = draft!.LanguageList.Select(l => new MessagePreview(l, draft.Text(l), WhatsAppTemplate.CourseAnnouncement, texts.TemplateVariables(course!, l))
+        {
+            Recipients = recipients.Count(r => r.Language == l),
+            Template = recipients.Count(r => r.Language == l && r.OutsideWindow),
+            Edited = draft.Edited(l) is not null,
+        }).ToList();
         return new(new AnnouncementPreview(recipients.Count, groups, counts, budget, messages));
     }
 
@@ -90,7 +126,7 @@ public sealed class AnnouncementService(
         }
         var now = draft!.SendAt <= clock.GetUtcNow();
         await audit.WriteAsync(scope.Actor, now ? AuditActions.AnnouncementPublished : AuditActions.AnnouncementScheduled, Target(draft),
-            $"course {course!.Id}; centres {draft.Centres}; topics {draft.Topics}; languages {draft.Languages}; eligible only {draft.EligibleOnly}; at {draft.SendAt:u}", ct);
+            $"course {course!.Id}; centres {draft.Centres}; topics {draft.Topics}; languages {draft.Languages}; eligible only {draft.EligibleOnly}; at {draft.SendAt:u}; texts edited: {Edited(draft)}", ct);
         if (now) await PublishAsync(draft.Id, ct);
         return new(await FindAsync(draft.Id, ct));
     }
@@ -198,6 +234,14 @@ public sealed class AnnouncementService(
         if (targets.Any(c => centres.ById(c) is null)) errors[nameof(input.Centres)] = "centre.unknown";
         if (!topics.All(Announcements.Topics.All.Contains)) errors[nameof(input.Topics)] = "topic.required";
         if (!languages.All(Localization.Language.IsSupported)) errors[nameof(input.Languages)] = "language.unknown";
+        var edited = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var language in Localization.Language.All.Where(languages.Contains))
+        {
+            var generated = texts.Announcement(course, language);
+            var (text, problem) = CheckText(input.Text(language), generated, texts.RequiredParts(course, language));
+            if (problem is not null) errors[AnnouncementInput.TextField(language)] = problem;
+            edited[language] = text == generated ? null : text;
+        }
         if (errors.Count > 0) return (null, null, Checked.Refused<object>(Refusal.Invalid, errors));
         var now = clock.GetUtcNow();
         var draft = new Announcement
@@ -210,6 +254,8 @@ public sealed class AnnouncementService(
             EligibleOnly = input.EligibleOnly,
             TextTr = texts.Announcement(course, Localization.Language.Turkish),
             TextAr = texts.Announcement(course, Localization.Language.Arabic),
+            EditedTextTr = edited.GetValueOrDefault(Localization.Language.Turkish),
+            EditedTextAr = edited.GetValueOrDefault(Localization.Language.Arabic),
             TemplateVariablesTr = texts.TemplateVariablesJson(course, Localization.Language.Turkish),
             TemplateVariablesAr = texts.TemplateVariablesJson(course, Localization.Language.Arabic),
             Status = AnnouncementStatus.Scheduled,
@@ -218,6 +264,31 @@ public sealed class AnnouncementService(
             CreatedAt = now,
         };
         return (draft, course, null);
+    }
+
+    /// <summary>
+    /// Staff's text for one language (null: the rendered one), with its line endings made plain and its ends trimmed, or the
+    /// reason it cannot be sent (the error key shown beside the field): empty, longer than one WhatsApp message, or
+    /// without one of the parts that must stay — the WhatsApp template's variables (title, centre, start date, deadline:
+    /// people outside the 24-hour window get those from the course, so the text must not say otherwise) and how to stop.
+    /// </summary>
+    public static (string Text, string? Problem) CheckText(string? text, string generated, IReadOnlyList<(string Part, string Value)> required)
+    {
+        if (text is null) return (generated, null);
+        text = text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Trim();
+        if (text.Length == 0) return (text, "announcement-text.empty");
+        if (text.Length > CourseCatalog.MaxMessageLength) return (text, "announcement-text.too-long");
+        foreach (var (part, value) in required)
+        {
+            if (!text.Contains(value.Trim(), StringComparison.OrdinalIgnoreCase)) return (text, "announcement-text.missing-" + part);
+        }
+        return (text, null);
+    }
+
+    private static string Edited(Announcement announcement)
+    {
+        var edited = announcement.LanguageList.Where(l => announcement.Edited(l) is not null).ToList();
+        return edited.Count == 0 ? "none" : string.Join(",", edited);
     }
 
     private static OutboxMessage Row(Announcement announcement, Recipient recipient, DateTimeOffset now)

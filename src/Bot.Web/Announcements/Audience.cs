@@ -4,8 +4,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Bot.Web.Announcements;
 
-/// <summary>One recipient of an announcement: the user, their channel, and the language they subscribed in.</summary>
-public sealed record Recipient(string UserId, string Channel, string Language);
+/// <summary>
+/// One recipient of an announcement: the user, their channel, the language they subscribed in, and whether they are
+/// outside WhatsApp's 24-hour window (they get the approved template instead of the text).
+/// </summary>
+public sealed record Recipient(string UserId, string Channel, string Language, bool OutsideWindow = false);
 
 /// <summary>How an announcement's audience came together: who is left out and why, who gets a WhatsApp template.</summary>
 public sealed class AudienceCounts
@@ -50,7 +53,10 @@ public static class Audience
         var recipients = new List<Recipient>();
         foreach (var row in rows.Where(r => seen.Add(r.UserId)))
         {
-            if (Include(row, announcement.EligibleOnly, course, channels, today, now, counts)) recipients.Add(new Recipient(row.UserId, row.Channel, row.Language));
+            if (Include(row, announcement.EligibleOnly, course, channels, today, now, counts))
+            {
+                recipients.Add(new Recipient(row.UserId, row.Channel, row.Language, OutsideWindow(row, now)));
+            }
         }
         return recipients;
     }
@@ -67,9 +73,11 @@ public static class Audience
             if (eligibleOnly) return false;
         }
         if (fits is null) counts.EligibilityUnknown++;
-        if (row.Channel == WhatsAppAdapter.ChannelId && now - row.LastSeenAt > WhatsAppAdapter.ServiceWindow) counts.OutsideWindow++;
+        if (OutsideWindow(row, now)) counts.OutsideWindow++;
         return true;
     }
+
+    private static bool OutsideWindow(Subscriber row, DateTimeOffset now) => row.Channel == WhatsAppAdapter.ChannelId && now - row.LastSeenAt > WhatsAppAdapter.ServiceWindow;
 
     private static bool Count(Action count)
     {

@@ -30,6 +30,29 @@ public sealed class CourseTexts(BotContent content, CentreDirectory centres)
 
     public string TemplateVariablesJson(Course course, string language) => JsonSerializer.Serialize(TemplateVariables(course, language));
 
+    /// <summary>What each of the template's variables stands for: the name of the part an edited text must keep.</summary>
+    public static readonly IReadOnlyDictionary<string, string> TemplateParts = new Dictionary<string, string>
+    {
+        ["1"] = "title",
+        ["2"] = "centre",
+        ["3"] = "start",
+        ["4"] = "deadline",
+    };
+
+    /// <summary>The line that tells the user how to stop announcements (the last line of the announcement).</summary>
+    public string HowToStop(string language) => Texts.Get(language, "course.how_to_stop");
+
+    /// <summary>
+    /// The parts an announcement's text must keep when staff edit it, each with its value as the course gives it: the
+    /// WhatsApp template's variables (title, centre, start date, deadline — what people outside the 24-hour window get,
+    /// so both groups read the same facts) and the line on how to stop announcements.
+    /// </summary>
+    public IReadOnlyList<(string Part, string Value)> RequiredParts(Course course, string language) =>
+    [
+        .. TemplateVariables(course, language).Select(v => (TemplateParts[v.Key], v.Value)),
+        ("stop", HowToStop(language)),
+    ];
+
     /// <summary>Who may join, in words: statuses, ages, gender; "everyone" when the course sets no rule.</summary>
     public string Who(Course course, string language)
     {
@@ -60,6 +83,7 @@ public sealed class CourseTexts(BotContent content, CentreDirectory centres)
         ("who", Who(course, language)),
         ("deadline", course.ApplicationDeadline.ToString(DateFormat, CultureInfo.InvariantCulture)),
         ("how_to_apply", course.HowToApply(language)),
+        ("how_to_stop", HowToStop(language)),
     ];
 
     /// <summary>One line for the stipend answer: the course, its stipend (amount, when it is paid) and its deadline.</summary>

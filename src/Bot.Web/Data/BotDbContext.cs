@@ -208,6 +208,8 @@ public abstract class BotDbContext(DbContextOptions options) : IdentityDbContext
             e.Property(x => x.Languages).HasMaxLength(20);
             e.Property(x => x.TextTr).HasMaxLength(4000);
             e.Property(x => x.TextAr).HasMaxLength(4000);
+            e.Property(x => x.EditedTextTr).HasMaxLength(4000);
+            e.Property(x => x.EditedTextAr).HasMaxLength(4000);
             e.Property(x => x.TemplateVariablesTr).HasMaxLength(2000);
             e.Property(x => x.TemplateVariablesAr).HasMaxLength(2000);
             e.Property(x => x.CreatedBy).HasMaxLength(256);

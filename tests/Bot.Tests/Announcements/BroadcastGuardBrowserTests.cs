@@ -86,7 +86,7 @@ public sealed class BroadcastGuardBrowserTests(Browser browser) : OutboxTestHost
         await page.GetByRole(AriaRole.Button, new() { Name = "Gönder / zamanla" }).ClickAsync();
         await Assertions.Expect(page.Locator("#confirm-question")).ToHaveTextAsync("Telegram ve WhatsApp üzerinden 3 kişiye gönderilsin mi?");
         Assert.Equal(0, await AnnouncementsAsync());
-        await page.GetByRole(AriaRole.Link, new() { Name = "Vazgeç" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Vazgeç" }).ClickAsync();
         await Assertions.Expect(page.Locator("#confirm")).ToHaveCountAsync(0);
         Assert.Equal(0, await AnnouncementsAsync());
 

@@ -23,8 +23,19 @@ public sealed class AnnouncementForm
     /// <summary>From an <c>input type=datetime-local</c>: yyyy-MM-ddTHH:mm in the dashboard's time zone.</summary>
     public string? SendAt { get; set; }
 
+    /// <summary>The message for Turkish recipients, prefilled with the text rendered from the course; staff may edit it.</summary>
+    public string? TextTr { get; set; }
+
+    /// <summary>The message for Arabic recipients, like <see cref="TextTr"/>.</summary>
+    public string? TextAr { get; set; }
+
     /// <summary>The number of people the staff member confirmed sending to (the confirmation step); null before it.</summary>
     public int? Confirmed { get; set; }
+
+    /// <summary>A fingerprint of the texts shown when the staff member confirmed: a text changed since asks again.</summary>
+    public string? ConfirmedTexts { get; set; }
+
+    public string? Text(string language) => language == Localization.Language.Arabic ? TextAr : TextTr;
 }
 
 /// <summary>Announces a course: who it goes to, a preview of the audience and the messages, then now or at a time.</summary>
@@ -33,7 +44,7 @@ public sealed class AnnouncementForm
 /// announcement reaching nobody is refused with the reason, and sending asks first for a confirmation naming the number of
 /// people and the channels (a step on the server: the dashboard runs no script).
 /// </remarks>
-public sealed class AnnouncementNewModel(AnnouncementService announcements, CourseCatalog catalog, CentreDirectory centres, StaffUi text,
+public sealed class AnnouncementNewModel(AnnouncementService announcements, CourseCatalog catalog, CourseTexts texts, CentreDirectory centres, StaffUi text,
     IOptions<StaffOptions> options, TimeProvider clock) : PageModel
 {
     [BindProperty] public AnnouncementForm Input { get; set; } = new();
@@ -56,7 +67,11 @@ public sealed class AnnouncementNewModel(AnnouncementService announcements, Cour
     {
         Course = await catalog.GetAsync(StaffScope.Of(User), course, ct);
         if (Course is null) return NotFound();
-        Input = new AnnouncementForm { CourseId = course, Centres = [Course.CentreId], Topics = [Course.Topic], Languages = [.. Localization.Language.All] };
+        Input = new AnnouncementForm
+        {
+            CourseId = course, Centres = [Course.CentreId], Topics = [Course.Topic], Languages = [.. Localization.Language.All],
+            TextTr = texts.Announcement(Course, Localization.Language.Turkish), TextAr = texts.Announcement(Course, Localization.Language.Arabic),
+        };
         return Page();
     }
 
@@ -79,7 +94,7 @@ public sealed class AnnouncementNewModel(AnnouncementService announcements, Cour
             ModelState.AddModelError("Input.Audience", Nobody);
             return Page();
         }
-        if (Input.Confirmed != preview.Recipients)
+        if (Input.Confirmed != preview.Recipients || Input.ConfirmedTexts != Fingerprint(preview))
         {
             var channels = preview.Groups.Select(g => g.Channel).Distinct().Order(StringComparer.Ordinal).Select(c => text["channel." + c]).ToList();
             var people = preview.Recipients.ToString("#,0", CultureInfo.InvariantCulture);
@@ -104,6 +119,13 @@ public sealed class AnnouncementNewModel(AnnouncementService announcements, Cour
     }
 
     public string? Error(string field) => FormErrors.Of(ModelState, field);
+
+    /// <summary>
+    /// The texts the preview shows, as a short fingerprint carried by the confirmation: a text edited after the
+    /// confirmation was asked is not sent unseen — the confirmation is asked again with the new preview.
+    /// </summary>
+    public static string Fingerprint(AnnouncementPreview preview) => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(
+        System.Text.Encoding.UTF8.GetBytes(string.Join("\u0000", preview.Messages.Select(m => m.Language + "\u0000" + m.Text)))))[..16];
 
     /// <summary>The posted form checked and handed to <paramref name="act"/>; its refusal shown (errors beside fields), or <paramref name="done"/>.</summary>
     private async Task<IActionResult> SubmitAsync<T>(Func<StaffScope, AnnouncementInput, Task<Checked<T>>> act, Func<T, Task<IActionResult>> done, CancellationToken ct)
@@ -157,6 +179,7 @@ public sealed class AnnouncementNewModel(AnnouncementService announcements, Cour
         return new AnnouncementInput
         {
             CourseId = Input.CourseId, Centres = Input.Centres, Topics = Input.Topics, Languages = Input.Languages, EligibleOnly = Input.EligibleOnly, SendAt = sendAt,
+            TextTr = Input.TextTr ?? "", TextAr = Input.TextAr ?? "",
         };
     }
 }

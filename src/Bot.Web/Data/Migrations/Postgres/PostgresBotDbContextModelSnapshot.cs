@@ -58,6 +58,14 @@ namespace Bot.Web.Data.Migrations.Postgres
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
 
+                    b.Property<string>("EditedTextAr")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("EditedTextTr")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
                     b.Property<bool>("EligibleOnly")
                         .HasColumnType("boolean");
 
@@ -290,6 +298,33 @@ namespace Bot.Web.Data.Migrations.Postgres
                     b.ToTable("subscriptions", (string)null);
                 });
 
+            modelBuilder.Entity("Bot.Web.Channels.WebChat.WebChatMail", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ProtectedActivity")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("webchat_mailbox", (string)null);
+                });
+
             modelBuilder.Entity("Bot.Web.Data.AppSecret", b =>
                 {
                     b.Property<string>("Name")
@@ -494,6 +529,43 @@ namespace Bot.Web.Data.Migrations.Postgres
                     b.ToTable("bot_state", (string)null);
                 });
 
+            modelBuilder.Entity("Bot.Web.Feedback.QuestionEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CentreId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("At");
+
+                    b.ToTable("question_events", (string)null);
+                });
+
             modelBuilder.Entity("Bot.Web.Feedback.UnansweredQuestion", b =>
                 {
                     b.Property<long>("Id")
@@ -610,33 +682,6 @@ namespace Bot.Web.Data.Migrations.Postgres
                     b.HasIndex("Status", "GroupId");
 
                     b.ToTable("unanswered_questions", (string)null);
-                });
-
-            modelBuilder.Entity("Bot.Web.Channels.WebChat.WebChatMail", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("ProtectedActivity")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<string>("UserId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("UserId");
-
-                    b.ToTable("webchat_mailbox", (string)null);
                 });
 
             modelBuilder.Entity("Bot.Web.Outbox.OutboxMessage", b =>
@@ -768,43 +813,6 @@ namespace Bot.Web.Data.Migrations.Postgres
                     b.HasIndex("At");
 
                     b.ToTable("audit_log", (string)null);
-                });
-
-            modelBuilder.Entity("Bot.Web.Feedback.QuestionEvent", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<DateTimeOffset>("At")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("CentreId")
-                        .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
-
-                    b.Property<string>("Channel")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)");
-
-                    b.Property<string>("Language")
-                        .IsRequired()
-                        .HasMaxLength(8)
-                        .HasColumnType("character varying(8)");
-
-                    b.Property<string>("Outcome")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("At");
-
-                    b.ToTable("question_events", (string)null);
                 });
 
             modelBuilder.Entity("Bot.Web.Staff.StaffApiKey", b =>

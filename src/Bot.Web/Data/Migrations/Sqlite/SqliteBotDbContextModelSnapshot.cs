@@ -51,6 +51,14 @@ namespace Bot.Web.Data.Migrations.Sqlite
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("EditedTextAr")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EditedTextTr")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("EligibleOnly")
                         .HasColumnType("INTEGER");
 
@@ -279,6 +287,31 @@ namespace Bot.Web.Data.Migrations.Sqlite
                     b.ToTable("subscriptions", (string)null);
                 });
 
+            modelBuilder.Entity("Bot.Web.Channels.WebChat.WebChatMail", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProtectedActivity")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("webchat_mailbox", (string)null);
+                });
+
             modelBuilder.Entity("Bot.Web.Data.AppSecret", b =>
                 {
                     b.Property<string>("Name")
@@ -479,6 +512,41 @@ namespace Bot.Web.Data.Migrations.Sqlite
                     b.ToTable("bot_state", (string)null);
                 });
 
+            modelBuilder.Entity("Bot.Web.Feedback.QuestionEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CentreId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("At");
+
+                    b.ToTable("question_events", (string)null);
+                });
+
             modelBuilder.Entity("Bot.Web.Feedback.UnansweredQuestion", b =>
                 {
                     b.Property<long>("Id")
@@ -593,31 +661,6 @@ namespace Bot.Web.Data.Migrations.Sqlite
                     b.HasIndex("Status", "GroupId");
 
                     b.ToTable("unanswered_questions", (string)null);
-                });
-
-            modelBuilder.Entity("Bot.Web.Channels.WebChat.WebChatMail", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("ProtectedActivity")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("UserId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("UserId");
-
-                    b.ToTable("webchat_mailbox", (string)null);
                 });
 
             modelBuilder.Entity("Bot.Web.Outbox.OutboxMessage", b =>
@@ -745,41 +788,6 @@ namespace Bot.Web.Data.Migrations.Sqlite
                     b.HasIndex("At");
 
                     b.ToTable("audit_log", (string)null);
-                });
-
-            modelBuilder.Entity("Bot.Web.Feedback.QuestionEvent", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("At")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("CentreId")
-                        .HasMaxLength(40)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Channel")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Language")
-                        .IsRequired()
-                        .HasMaxLength(8)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Outcome")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("At");
-
-                    b.ToTable("question_events", (string)null);
                 });
 
             modelBuilder.Entity("Bot.Web.Staff.StaffApiKey", b =>
