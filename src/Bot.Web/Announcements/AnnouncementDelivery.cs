@@ -30,7 +30,7 @@ public sealed class AnnouncementCheck(IDbContextFactory<BotDbContext> dbFactory)
         {
             Stopped = u.AnnouncementsStoppedAt != null,
             Unreachable = u.UnreachableSince != null,
-            Subscribed = db.Subscriptions.Any(s => s.UserId == u.Id && centres.Contains(s.CentreId) && topics.Contains(s.Topic)),
+            Subscribed = db.Set<Subscription>().Any(s => s.UserId == u.Id && centres.Contains(s.CentreId) && topics.Contains(s.Topic)), // Set<T>(): an extension property cannot be in an expression tree
         }).FirstOrDefaultAsync(ct);
         return user switch
         {

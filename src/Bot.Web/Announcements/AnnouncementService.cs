@@ -1,4 +1,3 @@
-using Bot.Web.Channels.WhatsApp;
 using Bot.Web.Data;
 using Bot.Web.Knowledge;
 using Bot.Web.Outbox;
@@ -92,7 +91,7 @@ public sealed class AnnouncementService(
     ILogger<AnnouncementService> logger)
 {
     private const int InsertBatch = 1000;
-    private readonly IReadOnlySet<string> _channels = channels.Select(c => c.Channel).ToHashSet(StringComparer.Ordinal);
+    private readonly IReadOnlyDictionary<string, Channels.IChannelSender> _channels = channels.ToDictionary(c => c.Channel, StringComparer.Ordinal);
 
     public async Task<Checked<AnnouncementPreview>> PreviewAsync(StaffScope scope, AnnouncementInput input, CancellationToken ct)
     {
@@ -103,9 +102,9 @@ public sealed class AnnouncementService(
         var recipients = await Audience.ComputeAsync(db, draft!, course!, _channels, catalog.Today(), clock.GetUtcNow(), counts, ct);
         var groups = recipients.GroupBy(r => (r.Language, r.Channel)).OrderBy(g => g.Key.Language, StringComparer.Ordinal).ThenBy(g => g.Key.Channel, StringComparer.Ordinal)
             .Select(g => new AudienceGroup(g.Key.Language, g.Key.Channel, g.Count())).ToList();
-        var whatsApp = services.GetService<WhatsAppAdapter>();
-        int? budget = whatsApp is null ? null : await whatsApp.RemainingBusinessInitiatedAsync(ct);
-        var messages = draft!.LanguageList.Select(l => new MessagePreview(l, draft.Text(l), WhatsAppTemplate.CourseAnnouncement, texts.TemplateVariables(course!, l))
+        int? budget = null;
+        foreach (var window in _channels.Values.OfType<Channels.IChannelWindow>()) budget = (budget ?? 0) + await window.RemainingStartsAsync(ct);
+        var messages = draft!.LanguageList.Select(l => new MessagePreview(l, draft.Text(l), Channels.MessageTemplates.CourseAnnouncement, texts.TemplateVariables(course!, l))
         {
             Recipients = recipients.Count(r => r.Language == l),
             Template = recipients.Count(r => r.Language == l && r.OutsideWindow),
@@ -291,9 +290,9 @@ public sealed class AnnouncementService(
         return edited.Count == 0 ? "none" : string.Join(",", edited);
     }
 
-    private static OutboxMessage Row(Announcement announcement, Recipient recipient, DateTimeOffset now)
+    private OutboxMessage Row(Announcement announcement, Recipient recipient, DateTimeOffset now)
     {
-        var whatsApp = recipient.Channel == WhatsAppAdapter.ChannelId;
+        var templates = _channels.TryGetValue(recipient.Channel, out var sender) && sender is Channels.IChannelWindow;
         return new OutboxMessage
         {
             Kind = Announcement.OutboxKind,
@@ -302,8 +301,8 @@ public sealed class AnnouncementService(
             Channel = recipient.Channel,
             Language = recipient.Language,
             Text = announcement.Text(recipient.Language),
-            TemplateType = whatsApp ? WhatsAppTemplate.CourseAnnouncement : null,
-            TemplateVariables = whatsApp ? announcement.TemplateVariables(recipient.Language) : null,
+            TemplateType = templates ? Channels.MessageTemplates.CourseAnnouncement : null,
+            TemplateVariables = templates ? announcement.TemplateVariables(recipient.Language) : null,
             Status = OutboxStatus.Pending,
             NextAttemptAt = now,
             CreatedAt = now,

@@ -1,4 +1,4 @@
-using Bot.Web.Channels.WhatsApp;
+using Bot.Web.Channels;
 using Bot.Web.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -39,7 +39,7 @@ public sealed class AudienceCounts
 /// </summary>
 public static class Audience
 {
-    public static async Task<List<Recipient>> ComputeAsync(BotDbContext db, Announcement announcement, Course course, IReadOnlySet<string> channels,
+    public static async Task<List<Recipient>> ComputeAsync(BotDbContext db, Announcement announcement, Course course, IReadOnlyDictionary<string, IChannelSender> channels,
         DateOnly today, DateTimeOffset now, AudienceCounts counts, CancellationToken ct)
     {
         var (centres, topics, languages) = (announcement.CentreList.ToList(), announcement.TopicList.ToList(), announcement.LanguageList.ToList());
@@ -55,17 +55,17 @@ public static class Audience
         {
             if (Include(row, announcement.EligibleOnly, course, channels, today, now, counts))
             {
-                recipients.Add(new Recipient(row.UserId, row.Channel, row.Language, OutsideWindow(row, now)));
+                recipients.Add(new Recipient(row.UserId, row.Channel, row.Language, OutsideWindow(row, channels, now)));
             }
         }
         return recipients;
     }
 
-    private static bool Include(Subscriber row, bool eligibleOnly, Course course, IReadOnlySet<string> channels, DateOnly today, DateTimeOffset now, AudienceCounts counts)
+    private static bool Include(Subscriber row, bool eligibleOnly, Course course, IReadOnlyDictionary<string, IChannelSender> channels, DateOnly today, DateTimeOffset now, AudienceCounts counts)
     {
         if (row.Stopped) return Count(() => counts.Stopped++);
         if (row.Unreachable) return Count(() => counts.Unreachable++);
-        if (!channels.Contains(row.Channel)) return Count(() => counts.NoChannel++);
+        if (!channels.ContainsKey(row.Channel)) return Count(() => counts.NoChannel++);
         var fits = course.Admits(row.LegalStatus, row.BirthYear is { } year ? today.Year - year : null);
         if (fits == false)
         {
@@ -73,11 +73,12 @@ public static class Audience
             if (eligibleOnly) return false;
         }
         if (fits is null) counts.EligibilityUnknown++;
-        if (OutsideWindow(row, now)) counts.OutsideWindow++;
+        if (OutsideWindow(row, channels, now)) counts.OutsideWindow++;
         return true;
     }
 
-    private static bool OutsideWindow(Subscriber row, DateTimeOffset now) => row.Channel == WhatsAppAdapter.ChannelId && now - row.LastSeenAt > WhatsAppAdapter.ServiceWindow;
+    private static bool OutsideWindow(Subscriber row, IReadOnlyDictionary<string, IChannelSender> channels, DateTimeOffset now) =>
+        channels.TryGetValue(row.Channel, out var sender) && sender is IChannelWindow window && window.OutsideWindow(row.LastSeenAt, now);
 
     private static bool Count(Action count)
     {

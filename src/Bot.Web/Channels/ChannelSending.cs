@@ -76,3 +76,24 @@ public interface IDeliveryReports
     /// <param name="ct">Cancellation.</param>
     Task ReportedAsync(string channel, string providerMessageId, string status, int? errorCode, CancellationToken ct);
 }
+
+/// <summary>
+/// A channel on which the bot may write freely only for a while after the person last wrote, and afterwards only with
+/// an approved template and a limited number of new conversations a day (WhatsApp's 24-hour window). Its sender
+/// implements this; features ask it instead of naming the channel.
+/// </summary>
+public interface IChannelWindow
+{
+    /// <summary>True when someone last heard from at <paramref name="lastSeenAt"/> can only get a template now.</summary>
+    bool OutsideWindow(DateTimeOffset lastSeenAt, DateTimeOffset now);
+
+    /// <summary>How many more people outside their window the bot may write to today.</summary>
+    Task<int> RemainingStartsAsync(CancellationToken ct);
+}
+
+/// <summary>The kinds of message that go as an approved template outside a channel's window (their variables are the kind's own).</summary>
+public static class MessageTemplates
+{
+    public const string CourseAnnouncement = "course-announcement";
+    public const string StaffAnswer = "staff-answer";
+}

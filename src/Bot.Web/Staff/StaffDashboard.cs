@@ -1,3 +1,5 @@
+using Bot.Web.Outbox;
+using Bot.Web.Announcements;
 using Bot.Web.Data;
 using Bot.Web.Feedback;
 using Bot.Web.Knowledge;
@@ -56,7 +58,7 @@ public sealed class StaffDashboard(
         var open = Outbox.OutboxStatuses.Open;
         return db.Announcements.Where(a => a.Status == Announcements.AnnouncementStatus.Scheduled
             || (a.Status == Announcements.AnnouncementStatus.Sending
-                && db.Outbox.Any(o => o.Kind == Announcements.Announcement.OutboxKind && o.ReferenceId == a.Id && open.Contains(o.Status))));
+                && db.Set<OutboxMessage>().Any(o => o.Kind == Announcements.Announcement.OutboxKind && o.ReferenceId == a.Id && open.Contains(o.Status))));
     }
 
     /// <summary>The newest questions waiting for staff in the scope (texts: only staff of the item's centre and admins see them).</summary>
@@ -80,10 +82,10 @@ public sealed class StaffDashboard(
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var query = InScope(db, scope);
-        if (!string.IsNullOrEmpty(centre)) query = query.Where(u => u.CentreId == centre || db.Subscriptions.Any(s => s.UserId == u.Id && s.CentreId == centre));
+        if (!string.IsNullOrEmpty(centre)) query = query.Where(u => u.CentreId == centre || db.Set<Subscription>().Any(s => s.UserId == u.Id && s.CentreId == centre));
         if (!string.IsNullOrEmpty(channel)) query = query.Where(u => u.Channel == channel);
         var rows = await query.OrderByDescending(u => u.LastSeenAt).Take(take)
-            .Select(u => new { User = u, Subscriptions = db.Subscriptions.Count(s => s.UserId == u.Id) }).ToListAsync(ct);
+            .Select(u => new { User = u, Subscriptions = db.Set<Subscription>().Count(s => s.UserId == u.Id) }).ToListAsync(ct);
         return rows.Select(r => Row(r.User, r.Subscriptions)).ToList();
     }
 
@@ -92,7 +94,7 @@ public sealed class StaffDashboard(
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var row = await InScope(db, scope).Where(u => u.Id == id)
-            .Select(u => new { User = u, Subscriptions = db.Subscriptions.Count(s => s.UserId == u.Id) }).FirstOrDefaultAsync(ct);
+            .Select(u => new { User = u, Subscriptions = db.Set<Subscription>().Count(s => s.UserId == u.Id) }).FirstOrDefaultAsync(ct);
         return row is null ? null : Row(row.User, row.Subscriptions);
     }
 
@@ -112,7 +114,7 @@ public sealed class StaffDashboard(
         var query = db.BotUsers.AsNoTracking();
         if (scope.IsAdmin) return query;
         var mine = scope.Centres.ToList();
-        return query.Where(u => (u.CentreId != null && mine.Contains(u.CentreId)) || db.Subscriptions.Any(s => s.UserId == u.Id && mine.Contains(s.CentreId)));
+        return query.Where(u => (u.CentreId != null && mine.Contains(u.CentreId)) || db.Set<Subscription>().Any(s => s.UserId == u.Id && mine.Contains(s.CentreId)));
     }
 
     private PersonRow Row(BotUser u, int subscriptions) => new(u.Id, u.Channel, PrivacySetup.Mask(users.Unprotect(u)), u.CentreId,

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Bot.Tests.Infrastructure;
 using Bot.Tests.Outbox;
 using Bot.Tests.Staff;
+using Bot.Web.Access;
 using Bot.Web.Announcements;
 using Bot.Web.Staff;
 using Microsoft.EntityFrameworkCore;

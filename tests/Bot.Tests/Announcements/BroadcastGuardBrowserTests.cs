@@ -8,6 +8,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using Xunit;
 using Bot.Web.Access;
+using Bot.Web.Announcements;
 
 namespace Bot.Tests.Announcements;
 

@@ -10,6 +10,7 @@ using Bot.Web.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
+using Bot.Web.Feedback;
 
 namespace Bot.Tests.Conversation;
 

@@ -7,6 +7,7 @@ using Bot.Web.Privacy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
+using Bot.Web.Feedback;
 
 namespace Bot.Tests.Knowledge;
 

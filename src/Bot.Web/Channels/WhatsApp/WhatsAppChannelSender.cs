@@ -9,8 +9,12 @@ namespace Bot.Web.Channels.WhatsApp;
 /// A send whose outcome is unknown is looked up in Twilio's message log: found, it is recorded as sent; not found, it
 /// is safe to send again.
 /// </summary>
-public sealed class WhatsAppChannelSender(WhatsAppAdapter adapter, WhatsAppSender sender, UserDirectory users) : IChannelSender
+public sealed class WhatsAppChannelSender(WhatsAppAdapter adapter, WhatsAppSender sender, UserDirectory users) : IChannelSender, IChannelWindow
 {
+    public bool OutsideWindow(DateTimeOffset lastSeenAt, DateTimeOffset now) => now - lastSeenAt > WhatsAppAdapter.ServiceWindow;
+
+    public Task<int> RemainingStartsAsync(CancellationToken ct) => adapter.RemainingBusinessInitiatedAsync(ct);
+
     /// <summary>Twilio's times have whole seconds, and its clock is not ours: a message created this much before our record counts.</summary>
     private static readonly TimeSpan ClockMargin = TimeSpan.FromSeconds(5);
 

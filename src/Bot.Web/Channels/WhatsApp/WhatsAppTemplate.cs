@@ -11,8 +11,8 @@ namespace Bot.Web.Channels.WhatsApp;
 public sealed class WhatsAppTemplate
 {
     public const string ContentType = "application/vnd.seg.whatsapp-template";
-    public const string CourseAnnouncement = "course-announcement";
-    public const string StaffAnswer = "staff-answer";
+    public const string CourseAnnouncement = MessageTemplates.CourseAnnouncement;
+    public const string StaffAnswer = MessageTemplates.StaffAnswer;
 
     public string Type { get; set; } = "";
 
