@@ -58,7 +58,9 @@ public sealed class AnnouncementBrowserTests(Browser browser) : OutboxTestHost
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Duyuru gönderiliyor.");
         await Telegram.WaitForAsync(api => api.Received.Count == 2);
         await Twilio.WaitForAsync(api => api.Delivered().Count == 1);
-        await Task.Delay(500);
+        // The sends are recorded: every row of the announcement has its final status, which the page shows.
+        var announcementId = long.Parse(Regex.Match(page.Url, "/staff/announcements/([0-9]+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(3, (await WaitForRowsAsync(announcementId, Settled)).Count(Settled));
         await page.ReloadAsync();
         await Assertions.Expect(page.Locator("#state")).ToHaveTextAsync("Tamamlandı");
         await Assertions.Expect(page.Locator("td[data-count='sent']")).ToHaveTextAsync("3");

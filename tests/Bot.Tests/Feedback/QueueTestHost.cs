@@ -79,8 +79,8 @@ public abstract class QueueTestHost : IAsyncLifetime
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/telegram") { Content = new StringContent(update, Encoding.UTF8, "application/json") };
         request.Headers.Add("X-Telegram-Bot-Api-Secret-Token", "secret");
         Assert.Equal(HttpStatusCode.OK, (await Host.Client.SendAsync(request)).StatusCode);
-        await Telegram.WaitForAsync(api => api.Sent("sendMessage", chat).Count > before);
-        await Task.Delay(200);
+        Assert.True(await Telegram.WaitForAsync(api => api.Sent("sendMessage", chat).Count > before), "the bot did not answer");
+        Assert.True(await Hardening.Webhooks.TurnsOverAsync(Host.Services), "the turn did not end"); // all its replies out, its question recorded
     }
 
     /// <summary>A WhatsApp user writes; returns once the bot has answered.</summary>
@@ -96,8 +96,8 @@ public abstract class QueueTestHost : IAsyncLifetime
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/whatsapp") { Content = new FormUrlEncodedContent(form) };
         request.Headers.Add("X-Twilio-Signature", TwilioSigner.Sign(AuthToken, PublicBase + "/api/whatsapp", form));
         Assert.Equal(HttpStatusCode.OK, (await Host.Client.SendAsync(request)).StatusCode);
-        await Twilio.WaitForAsync(api => api.Delivered(phone).Count > before);
-        await Task.Delay(200);
+        Assert.True(await Twilio.WaitForAsync(api => api.Delivered(phone).Count > before), "the bot did not answer");
+        Assert.True(await Hardening.Webhooks.TurnsOverAsync(Host.Services), "the turn did not end"); // all its replies out, its question recorded
     }
 
     protected async Task<JsonElement> GroupsAsync(HttpClient? client = null, string query = "") =>

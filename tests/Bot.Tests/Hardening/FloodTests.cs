@@ -29,10 +29,13 @@ public sealed class FloodTests : InboundTestHost
         var update = Webhooks.TelegramText(710001, chat, "merhaba");
         for (var i = 0; i < 20; i++) Assert.Equal(HttpStatusCode.OK, await Webhooks.PostTelegramAsync(Host.Client, update));
         await Telegram.WaitForAsync(api => api.Sent("sendMessage", chat).Count > 0);
+        // The first turn is over (it may say more than one thing): what follows is the second message's answer.
+        Assert.True(await Webhooks.TurnsOverAsync(Host.Services, rows: 1), "the first turn did not end");
         var before = Telegram.Sent("sendMessage", chat).Count;
 
         Assert.Equal(HttpStatusCode.OK, await Webhooks.PostTelegramAsync(Host.Client, Webhooks.TelegramText(710002, chat, "çalışma izni için hangi belgeler gerekiyor")));
         await Telegram.WaitForAsync(api => api.Sent("sendMessage", chat).Count > before);
+        Assert.True(await Webhooks.TurnsOverAsync(Host.Services, rows: 2), "the second turn did not end");
         Assert.Contains(Telegram.Sent("sendMessage", chat).Skip(before), m => m.GetProperty("text").GetString()!.Contains("belge", StringComparison.OrdinalIgnoreCase));
         var rows = await InboxAsync();
         Assert.Equal(2, rows.Count);
@@ -55,7 +58,8 @@ public sealed class FloodTests : InboundTestHost
         {
             Assert.Equal(HttpStatusCode.OK, await Webhooks.PostTelegramAsync(Host.Client, Webhooks.TelegramText(720101 + i, chat, "مرحبا " + i, language: "ar")));
         }
-        await Task.Delay(1500);
+        // All 17 stored and no turn waiting or running: what the bot will ever say about them has been sent.
+        Assert.True(await Webhooks.TurnsOverAsync(Host.Services, rows: 17), "turns still running after the flood");
 
         var texts = Telegram.Sent("sendMessage", chat).Select(m => m.GetProperty("text").GetString()).ToList();
         Assert.Single(texts, t => t == notice);
@@ -87,7 +91,8 @@ public sealed class FloodTests : InboundTestHost
         }
         var notice = SlowDown(Language.Turkish);
         await Twilio.WaitForAsync(api => api.Delivered(phone).Any(m => m.Body == notice));
-        await Task.Delay(1000);
+        // All 10 stored and no turn waiting or running: a second notice would have been sent by now.
+        Assert.True(await Webhooks.TurnsOverAsync(Host.Services, rows: 10), "turns still running after the flood");
         Assert.Single(Twilio.Delivered(phone), m => m.Body == notice);
         Assert.All(Logs.Entries.Where(e => e.Message.Contains("over the message rate limit", StringComparison.Ordinal)),
             e => Assert.DoesNotContain("5320007301", e.Message, StringComparison.Ordinal));

@@ -156,7 +156,9 @@ public sealed class FuzzTests
         Assert.Contains(sent, x => x.Request.Path == "/api/whatsapp" && x.Request.Kind == Hostile.LoneSurrogate && x.Status == HttpStatusCode.OK);
         Assert.Contains(sent, x => x.Request.Path == "/api/whatsapp/status" && x.Request.Kind == Hostile.InvalidUtf8 && x.Status == HttpStatusCode.OK);
 
-        await Task.Delay(1000); // the turns of what was accepted have run
+        // The turns of what was accepted have run: every update was stored before its webhook answered, and none is
+        // waiting or running now (the web chat answers within its request).
+        Assert.True(await Webhooks.TurnsOverAsync(host.Services, rows: 0), "turns still running");
         var users = host.Services.GetRequiredService<Bot.Web.Privacy.UserDirectory>();
         await using var db = await host.Services.GetRequiredService<IDbContextFactory<BotDbContext>>().CreateDbContextAsync();
         var inbound = (await db.Inbound.AsNoTracking().ToListAsync()).Select(u => (u.Channel, u.ExternalId)).ToHashSet();

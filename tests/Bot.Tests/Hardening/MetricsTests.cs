@@ -22,11 +22,8 @@ public sealed class MetricsTests
         await using var host = await BotHost.StartSqliteAsync(data.Path, extra: new Dictionary<string, string?> { ["Metrics:Prometheus"] = "true" });
         await host.SayAsync("metrics-user-905321234534", "çalışma izni için hangi belgeler gerekiyor");
         string text = "";
-        for (var i = 0; i < 20 && !text.Contains("segbot_questions_total", StringComparison.Ordinal); i++)
-        {
-            await Task.Delay(500); // the exporter refreshes its snapshot
-            text = await host.Client.GetStringAsync("/metrics");
-        }
+        // The exporter refreshes its snapshot now and then: scraped until the question shows (the assertions below say what is missing).
+        await Eventually.WaitAsync(async () => (text = await host.Client.GetStringAsync("/metrics")).Contains("segbot_questions_total", StringComparison.Ordinal), seconds: 10);
         Assert.Contains("segbot_turns_total{", text, StringComparison.Ordinal);
         Assert.Contains("channel=\"webchat\"", text, StringComparison.Ordinal);
         Assert.Contains("segbot_questions_total{", text, StringComparison.Ordinal);

@@ -55,6 +55,8 @@ public sealed class PostgresFaultTests : ChannelFaultHost
         Twilio.Answers.Open();
         // While the database is down the outbox sends nothing new (a send starts only once "sending" is committed).
         Assert.True(await Webhooks.WaitAsync(() => Telegram.Answers.Waiting == 0 && Twilio.Answers.Waiting == 0));
+        // deliberate: a send whose "sending" was committed just before the stop may still be on its way to a fake, and
+        // nothing says when the last one has landed; the count is taken after this settling time.
         await Task.Delay(500);
         var atStop = (Telegram.Received.Count, Twilio.Delivered().Count);
         await Task.Delay(TimeSpan.FromSeconds(3)); // the outage

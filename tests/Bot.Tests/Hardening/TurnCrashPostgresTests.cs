@@ -53,8 +53,8 @@ public sealed class TurnCrashPostgresTests(PostgresServer server) : IAsyncLifeti
 
         // What a new user gets, when nothing fails.
         Assert.Equal(HttpStatusCode.OK, await Webhooks.PostTelegramAsync(toFirst, Webhooks.TelegramText(++_update, 4600, "/start")));
+        // Handled: the turn is over and its replies are out (the outbox is off: a turn sends its own).
         Assert.True(await Webhooks.WaitAsync(async () => (await InboxAsync(connection)).All(u => u.Status == InboundStatus.Handled)));
-        await Task.Delay(300);
         var expected = _telegram.TextsTo(4600);
         Assert.True(expected.Count >= 2);
 
@@ -70,7 +70,8 @@ public sealed class TurnCrashPostgresTests(PostgresServer server) : IAsyncLifeti
         {
             _telegram.Answers.Open();
         }
-        await Task.Delay(200);
+        // The process is gone (KillAsync waits for its exit) and the fake has let go of the call it held.
+        Assert.True(await Webhooks.WaitAsync(() => _telegram.Answers.Waiting == 0), "the fake still holds the killed process's call");
         var atKill = _telegram.TextsTo(4601).Count;
         Assert.Equal(1, atKill); // the cut turn's first reply had reached Telegram
 
@@ -85,7 +86,9 @@ public sealed class TurnCrashPostgresTests(PostgresServer server) : IAsyncLifeti
         // The user goes on: their next message is answered by the other instance, the cut turn never again.
         Assert.Equal(HttpStatusCode.OK, await Webhooks.PostTelegramAsync(toSecond, Webhooks.TelegramText(++_update, 4601, "merhaba")));
         Assert.True(await Webhooks.WaitAsync(() => _telegram.TextsTo(4601).Count > atKill + expected.Count, 20), "the user's next message was not answered");
-        await Task.Delay(500);
+        // Every turn over (the next message's too): anything the cut turn said again would be out by now.
+        Assert.True(await Webhooks.WaitAsync(async () => await InboxAsync(connection) is { Count: 3 } rows && rows.All(u => u.Status == InboundStatus.Handled), 20),
+            "the turns did not end");
         Assert.DoesNotContain(_telegram.TextsTo(4601).Skip(atKill + expected.Count), t => t == expected[0]);
     }
 

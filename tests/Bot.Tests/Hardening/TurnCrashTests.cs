@@ -62,7 +62,9 @@ public sealed class TurnCrashTests : IAsyncLifetime
         // A new user's message after the redeliveries: once it is answered, anything the redeliveries started would have been too.
         Assert.Equal(HttpStatusCode.OK, await Webhooks.PostTelegramAsync(client, Webhooks.TelegramText(++_update, 4599, "/start")));
         Assert.True(await Webhooks.WaitAsync(() => _telegram.TextsTo(4599).Count >= run.ExpectedTelegram.Count));
-        await Task.Delay(500); // the redeliveries must stay unanswered: give a wrong second reply a moment to show
+        // And no turn is waiting or running: a redelivery that had been taken for a new update would be a row of the
+        // inbox (counted below), and its replies would be out once its turn is over (the outbox is off: a turn sends its own).
+        Assert.True(await Webhooks.TurnsOverAsync(_data.Path, rows: (2 * (run.Telegram.Count + run.WhatsApp.Count)) + 5), "turns still running after the redeliveries");
 
         // Each reply once; the only repeat allowed is the message that was in flight at the kill (its outcome was unknown).
         foreach (var user in run.Telegram)
@@ -101,8 +103,8 @@ public sealed class TurnCrashTests : IAsyncLifetime
             using var client = new HttpClient { BaseAddress = first.BaseAddress };
             Assert.Equal(HttpStatusCode.OK, await Webhooks.PostTelegramAsync(client, Webhooks.TelegramText(++_update, control, "/start")));
             Assert.Equal(HttpStatusCode.OK, await Webhooks.PostTelegramAsync(client, Webhooks.TelegramText(++_update, control, Question)));
+            // Handled: the turns are over, and with the outbox off a turn sends its own replies, so all of them are out.
             Assert.True(await Webhooks.WaitAsync(async () => (await Webhooks.InboxAsync(_data.Path)).All(u => u.Status == InboundStatus.Handled)));
-            await Task.Delay(300);
             expected = [.. _telegram.TextsTo(control)];
             Assert.True(expected.Count >= 3);
 
@@ -120,7 +122,6 @@ public sealed class TurnCrashTests : IAsyncLifetime
         Assert.True(await Webhooks.WaitAsync(() => chats.All(c => Collapse(_telegram.TextsTo(c)).Count >= expected.Count), 90),
             $"not every user had every reply 90 s after the restart: {chats.Count(c => Collapse(_telegram.TextsTo(c)).Count < expected.Count)} short");
         Assert.True(await Webhooks.WaitAsync(async () => (await Webhooks.InboxAsync(_data.Path)).All(u => u.Status == InboundStatus.Handled), 30));
-        await Task.Delay(500);
         foreach (var chat in chats)
         {
             var got = _telegram.TextsTo(chat);
@@ -160,13 +161,12 @@ public sealed class TurnCrashTests : IAsyncLifetime
         var expectedWhatsApp = _twilio.Delivered("+905330000500").Select(m => m.Body ?? "").ToList();
         Assert.True(expectedTelegram.Count >= 2 && expectedWhatsApp.Count >= 1);
         Assert.Equal(HttpStatusCode.OK, await Webhooks.PostTelegramAsync(client, Webhooks.TelegramText(++_update, 4500, Question)));
+        // Handled: the turn is over and its replies are out (the outbox is off: a turn sends its own).
         Assert.True(await Webhooks.WaitAsync(async () => (await Webhooks.InboxAsync(_data.Path)).All(u => u.Status == InboundStatus.Handled)));
-        await Task.Delay(300);
         var expectedAnswer = _telegram.TextsTo(4500).Skip(expectedTelegram.Count).ToList();
         Assert.Contains(expectedAnswer, t => t.StartsWith("Çalışma izni", StringComparison.Ordinal));
         Assert.Equal(HttpStatusCode.OK, await Webhooks.PostWhatsAppAsync(client, Webhooks.WhatsAppText(Webhooks.Sid(++_sid), "+905330000500", Question)));
         Assert.True(await Webhooks.WaitAsync(async () => (await Webhooks.InboxAsync(_data.Path)).All(u => u.Status == InboundStatus.Handled)));
-        await Task.Delay(300);
         var expectedWhatsAppAnswer = _twilio.Delivered("+905330000500").Select(m => m.Body ?? "").Skip(expectedWhatsApp.Count).ToList();
         Assert.NotEmpty(expectedWhatsAppAnswer);
 
@@ -202,7 +202,9 @@ public sealed class TurnCrashTests : IAsyncLifetime
             _telegram.Answers.Open();
             _twilio.Answers.Open();
         }
-        await Task.Delay(200);
+        // The process is gone (KillAsync waits for its exit) and the fakes have let go of the calls they held: what the
+        // users got before the restart is final.
+        Assert.True(await Webhooks.WaitAsync(() => _telegram.Answers.Waiting == 0 && _twilio.Answers.Waiting == 0), "the fakes still hold calls of the killed process");
         return new CrashRun(telegram, whatsApp, expectedTelegram, expectedWhatsApp, expectedAnswer, expectedWhatsAppAnswer,
             telegram.ToDictionary(u => u.Chat, u => _telegram.TextsTo(u.Chat).Count),
             whatsApp.ToDictionary(u => u.Phone, u => _twilio.Delivered(u.Phone).Count));

@@ -48,8 +48,9 @@ public sealed class CrashTests : IAsyncLifetime
         // Hold the providers' answers so that sends are in flight on both channels (requested, not yet answered), then kill.
         _telegram.Answers.Close();
         _twilio.Answers.Close();
-        await WaitAsync(() => _telegram.Answers.Waiting > 0 && _twilio.Answers.Waiting > 0);
-        await Task.Delay(300);
+        // Every worker of both channels holds a send at the gate: nothing more can reach the fakes before the kill.
+        var workers = new OutboxOptions().MaxInFlight;
+        await WaitAsync(() => _telegram.Answers.Waiting == workers && _twilio.Answers.Waiting == workers);
         var (telegramInFlight, whatsAppInFlight) = (_telegram.Answers.Waiting, _twilio.Answers.Waiting);
         await first.KillAsync();
         var receivedAtKill = (_telegram.Received.Count, _twilio.Delivered().Count);

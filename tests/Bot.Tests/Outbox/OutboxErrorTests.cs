@@ -31,7 +31,7 @@ public sealed class OutboxErrorTests : OutboxTestHost
         var announcement = await AnnounceAsync(await CourseAsync());
 
         var sent = Assert.Single(await WaitForRowsAsync(announcement.Id, Settled));
-        await Task.Delay(300); // nothing else may go out
+        await Task.Delay(300); // deliberate: the row is final (waited for above); a window for a wrong extra send to show
         Assert.True(expected == sent.Status, $"{row}: {sent.Status} ({sent.Error})");
         Assert.Equal(error, sent.Error);
         Assert.Equal(received, Telegram.Received.Count(c => c == Chat));
@@ -59,7 +59,7 @@ public sealed class OutboxErrorTests : OutboxTestHost
         var announcement = await AnnounceAsync(await CourseAsync());
 
         var sent = Assert.Single(await WaitForRowsAsync(announcement.Id, Settled));
-        await Task.Delay(300);
+        await Task.Delay(300); // deliberate: the row is final (waited for above); a window for a wrong extra send to show
         Assert.True(expected == sent.Status, $"{row}: {sent.Status} ({sent.Error})");
         Assert.Equal(error, sent.Error);
         Assert.Equal(expected == OutboxStatus.Sent ? 1 : 0, Twilio.Delivered(Phone).Count);
@@ -77,7 +77,7 @@ public sealed class OutboxErrorTests : OutboxTestHost
         var announcement = await AnnounceAsync(await CourseAsync());
 
         var sent = Assert.Single(await WaitForRowsAsync(announcement.Id, r => r.Status == OutboxStatus.Sent));
-        await Task.Delay(300);
+        await Task.Delay(300); // deliberate: the row is final (waited for above); a window for a second send to show
         var delivered = Assert.Single(Twilio.Delivered(Phone)); // exactly once either way
         Assert.Equal(delivered.Sid, sent.ProviderMessageId);
         Assert.True(Twilio.Lookups >= 1);

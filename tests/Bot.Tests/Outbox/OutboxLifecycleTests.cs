@@ -88,8 +88,12 @@ public sealed class OutboxLifecycleTests : OutboxTestHost
         Assert.Equal(Refusal.None, cancelled.Refusal);
         var rows = await WaitForRowsAsync(announcement.Id, Settled);
         Assert.Equal([OutboxStatus.Sent, OutboxStatus.Cancelled, OutboxStatus.Cancelled, OutboxStatus.Cancelled, OutboxStatus.Cancelled], rows.Select(r => r.Status).ToList());
-        await Task.Delay(300);
-        Assert.Single(Telegram.Received); // the one already in flight finished; nothing else went out
+        // A later announcement to someone else goes out through the same single worker, after every cancelled row it may
+        // still have queued: once it has arrived, a cancelled row sent by mistake would have arrived before it.
+        await TelegramSubscriberAsync(7306, topic: Topics.Turkish);
+        var later = await AnnounceAsync(await CourseAsync(), a => a.Topics = [Topics.Turkish]);
+        Assert.Equal(OutboxStatus.Sent, Assert.Single(await WaitForRowsAsync(later.Id, Settled)).Status);
+        Assert.Single(Telegram.Received, chat => chat != 7306); // the one already in flight finished; nothing else went out
         Assert.Equal(AnnouncementStatus.Cancelled, cancelled.Value!.Announcement.Status);
         Assert.Equal(Refusal.Conflict, (await Service<AnnouncementService>().CancelAsync(Admin, announcement.Id, default)).Refusal);
         var audit = await Service<StaffAudit>().LatestAsync(null, AuditActions.AnnouncementCancelled, 5);
