@@ -15,6 +15,13 @@ namespace Bot.Web;
 /// </summary>
 public static class ChannelSetup
 {
+    /// <summary>The channels' command-line verbs (<c>telegram set-webhook</c>…), run by <see cref="Cli.CommandLine"/>.</summary>
+    public static readonly IReadOnlyDictionary<string, Func<IServiceProvider, string[], CancellationToken, Task<int>>> Commands =
+        new Dictionary<string, Func<IServiceProvider, string[], CancellationToken, Task<int>>>
+        {
+            ["telegram"] = TelegramCommands.RunAsync,
+        };
+
     public static IServiceCollection AddBotChannels(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<WebChatMailbox>();

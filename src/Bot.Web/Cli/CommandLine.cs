@@ -12,11 +12,10 @@ namespace Bot.Web.Cli;
 /// </summary>
 public static class CommandLine
 {
-    private static readonly Dictionary<string, Func<IServiceProvider, string[], CancellationToken, Task<int>>> Verbs = new()
+    private static readonly Dictionary<string, Func<IServiceProvider, string[], CancellationToken, Task<int>>> Verbs = new(ChannelSetup.Commands)
     {
         ["migrate"] = MigrateAsync,
         ["kb"] = KbAsync,
-        ["telegram"] = TelegramAsync,
         ["staff"] = StaffAsync,
     };
 
@@ -114,38 +113,6 @@ public static class CommandLine
             default:
                 Console.Error.WriteLine("usage: kb lint | kb test FILE | kb calibrate FILE   (FILE: expected_id<TAB>lang<TAB>text per line)");
                 return Task.FromResult(2);
-        }
-    }
-
-    /// <summary><c>telegram set-webhook</c> (URL, secret and allowed updates from configuration) and <c>telegram delete-webhook</c>.</summary>
-    private static async Task<int> TelegramAsync(IServiceProvider services, string[] args, CancellationToken ct)
-    {
-        var options = services.GetRequiredService<IOptions<Channels.Telegram.TelegramOptions>>().Value;
-        if (!options.Enabled)
-        {
-            Console.Error.WriteLine("Telegram is off: set Telegram:BotToken first.");
-            return 2;
-        }
-        var client = services.GetRequiredService<Telegram.Bot.ITelegramBotClient>();
-        switch (args)
-        {
-            case ["set-webhook"]:
-                if (options.WebhookUrl.Length == 0 || options.WebhookSecret.Length == 0)
-                {
-                    Console.Error.WriteLine("Set Telegram:WebhookUrl (public https URL of /api/telegram) and Telegram:WebhookSecret first.");
-                    return 2;
-                }
-                await Telegram.Bot.TelegramBotClientExtensions.SetWebhook(client, options.WebhookUrl, allowedUpdates: Channels.Telegram.TelegramPolling.AllowedUpdates,
-                    secretToken: options.WebhookSecret, cancellationToken: ct);
-                Console.Out.WriteLine($"Webhook set to {options.WebhookUrl} (updates: message, callback_query, my_chat_member).");
-                return 0;
-            case ["delete-webhook"]:
-                await Telegram.Bot.TelegramBotClientExtensions.DeleteWebhook(client, cancellationToken: ct);
-                Console.Out.WriteLine("Webhook deleted (getUpdates polling works again).");
-                return 0;
-            default:
-                Console.Error.WriteLine("usage: telegram set-webhook | telegram delete-webhook");
-                return 2;
         }
     }
 

@@ -1,3 +1,4 @@
+using Bot.Web.Channels;
 using System.Globalization;
 using System.Text.Json;
 using Bot.Web.Localization;
@@ -107,7 +108,7 @@ public static class KbCommands
         }
         foreach (var (entry, start) in knowledge.Entries.SelectMany(e => e.Requests.Select(r => r.Starts).Append(e.Starts).OfType<string>().Select(s => (e, s))))
         {
-            if (start != KbEntry.StartsMenu && !Conversation.BotCommands.IsCommand(start) && dialogs.Find(start) is null)
+            if (start != KbEntry.StartsMenu && !BotCommands.IsCommand(start) && dialogs.Find(start) is null)
             {
                 problems.Add($"localization/knowledge/{entry.Id}.yaml: starts '{start}', which is no dialog of dialogs/, 'menu' or an announcements command");
             }

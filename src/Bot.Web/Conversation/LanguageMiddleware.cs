@@ -1,3 +1,4 @@
+using Bot.Web.Channels;
 using Bot.Web.Localization;
 using Microsoft.Bot.Builder;
 using Microsoft.Bot.Schema;

@@ -1,3 +1,4 @@
+using Bot.Web.Channels;
 using Bot.Web.Localization;
 using Microsoft.Bot.Builder;
 using Microsoft.Bot.Schema;
@@ -17,7 +18,7 @@ public sealed class OptOutMiddleware(BotContent content, BotStateAccessors state
     public async Task OnTurnAsync(ITurnContext turnContext, NextDelegate next, CancellationToken cancellationToken = default)
     {
         var activity = turnContext.Activity;
-        if (activity.Type == ActivityTypes.Message && content.OptOut.Match(activity.Text) is { } word && !IsMenuCommand(activity.Text!)
+        if (activity.Type == ActivityTypes.Message && content.OptOut.Match(activity.Text) is { } word && !content.IsMenuCommand(activity.Text) // "/start" is the menu, not START with its slash dropped
             && !await BelongsToADialogAsync(turnContext, activity.Text!, word.Stop, cancellationToken))
         {
             activity.Text = word.Stop ? BotCommands.StopAnnouncements : BotCommands.ResumeAnnouncements;
@@ -26,20 +27,12 @@ public sealed class OptOutMiddleware(BotContent content, BotStateAccessors state
         await next(cancellationToken);
     }
 
-    /// <summary>"/start" is the menu (Telegram's own start command), not the opt-in word START with its slash dropped.</summary>
-    private bool IsMenuCommand(string text)
-    {
-        var folded = LanguageDetector.Fold(text);
-        return Language.All.Any(l => content.Texts.GetList(l, TextKeys.MenuCommands).Any(c => LanguageDetector.Fold(c) == folded));
-    }
-
     private async Task<bool> BelongsToADialogAsync(ITurnContext turn, string text, bool stop, CancellationToken ct)
     {
         var conversation = await state.ConversationAsync(turn, ct);
         if (conversation.Dialog is null) return false;
         if (!stop) return true;
-        var folded = OptOutWords.Normalize(text);
-        if (Language.All.Any(l => content.Texts.GetList(l, TextKeys.CancelWords).Any(w => OptOutWords.Normalize(w) == folded))) return true;
+        if (content.IsCancelWord(text)) return true;
         var language = (await state.ProfileAsync(turn, ct)).Language ?? Language.Turkish;
         return await dialogs.AcceptsAsync(turn, text, language, conversation, ct);
     }

@@ -25,7 +25,7 @@ public sealed class RepeatGuardMiddleware(BotStateAccessors state, BotContent co
             // the person chose to repeat. Only the bot repeating itself at someone saying different things is broken.
             var conversation = await state.ConversationAsync(turnContext, cancellationToken);
             var input = turnContext.Activity.Text ?? (turnContext.Activity.Attachments?.Count > 0 ? "\u0001media" : "");
-            var repeated = Hash(input) == conversation.LastInput || IsMenuCommand(input);
+            var repeated = Hash(input) == conversation.LastInput || content.IsMenuCommand(input);
             conversation.LastInput = Hash(input);
             turnContext.OnSendActivities(async (ctx, activities, nextSend) =>
             {
@@ -44,12 +44,6 @@ public sealed class RepeatGuardMiddleware(BotStateAccessors state, BotContent co
             });
         }
         await next(cancellationToken);
-    }
-
-    private bool IsMenuCommand(string text)
-    {
-        var folded = LanguageDetector.Fold(text);
-        return folded.Length > 0 && Language.All.Any(l => content.Texts.GetList(l, TextKeys.MenuCommands).Any(c => LanguageDetector.Fold(c) == folded));
     }
 
     private static string Hash(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)), 0, 12);

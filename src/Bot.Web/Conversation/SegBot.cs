@@ -1,3 +1,4 @@
+using Bot.Web.Channels;
 using Bot.Web.DialogRuntime;
 using Bot.Web.Feedback;
 using Bot.Web.Knowledge;
@@ -7,19 +8,6 @@ using Microsoft.Bot.Schema;
 using Bot.Web.State;
 
 namespace Bot.Web.Conversation;
-
-/// <summary>Values channels translate their own commands into.</summary>
-public static class BotCommands
-{
-    /// <summary>Stop all announcements to this user (Telegram /stop; the WhatsApp opt-out words).</summary>
-    public const string StopAnnouncements = "announcements:stop";
-
-    /// <summary>Resume announcements after a stop (the WhatsApp opt-in words: START, BAŞLA, ابدأ…).</summary>
-    public const string ResumeAnnouncements = "announcements:resume";
-
-    /// <summary>True for a value a channel put in place of the user's words; the bot obeys it in any language.</summary>
-    public static bool IsCommand(string? input) => input is StopAnnouncements or ResumeAnnouncements;
-}
 
 /// <summary>
 /// The one bot behind every channel: greets newcomers, answers from the knowledge base (or asks which entry was
@@ -102,7 +90,7 @@ public sealed class SegBot(
             await OnMenuOptionAsync(turnContext, option, profile, conversation, language, cancellationToken);
             return;
         }
-        var menu = IsMenuCommand(input);
+        var menu = content.IsMenuCommand(input);
         if (menu && profile.Greeted)
         {
             await turnContext.SendActivityAsync(Menu(language), cancellationToken);
@@ -184,7 +172,7 @@ public sealed class SegBot(
     /// </summary>
     private async Task OnHandedOverAsync(ITurnContext turn, string input, UserProfile profile, string language, CancellationToken ct)
     {
-        if (IsMenuCommand(input) || IsCancel(input))
+        if (content.IsMenuCommand(input) || content.IsCancelWord(input))
         {
             profile.HandoverSince = null;
             await SayAsync(turn, content.Texts.Get(language, TextKeys.HandoverEnded), ct);
@@ -205,7 +193,7 @@ public sealed class SegBot(
     /// </summary>
     private async Task<bool> OnDialogAnswerAsync(ITurnContext turn, string input, UserProfile profile, ConversationData conversation, string language, CancellationToken ct)
     {
-        if (IsMenuCommand(input) || IsCancel(input))
+        if (content.IsMenuCommand(input) || content.IsCancelWord(input))
         {
             conversation.Dialog = null;
             await SayAsync(turn, content.Texts.Get(language, TextKeys.DialogLeft), ct);
@@ -434,15 +422,6 @@ public sealed class SegBot(
         var folded = LanguageDetector.Fold(input);
         return folded.Length == 0 ? null
             : content.Menu.Options.FirstOrDefault(o => Language.All.Any(l => LanguageDetector.Fold(content.Texts.Get(l, o.TextKey)) == folded));
-    }
-
-    private bool IsCancel(string input) =>
-        Language.All.Any(l => content.Texts.GetList(l, TextKeys.CancelWords).Any(c => OptOutWords.Normalize(c) == OptOutWords.Normalize(input)));
-
-    private bool IsMenuCommand(string input)
-    {
-        var folded = LanguageDetector.Fold(input);
-        return Language.All.Any(l => content.Texts.GetList(l, TextKeys.MenuCommands).Any(c => LanguageDetector.Fold(c) == folded));
     }
 
     /// <summary>The main menu as a message with one suggested action per option.</summary>

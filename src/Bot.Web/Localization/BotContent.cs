@@ -62,6 +62,18 @@ public sealed class BotContent(ContentPaths paths, TextCatalog texts, LanguageDe
     public DialogSet Dialogs { get; } = dialogs;
     public NumberWords NumberWords { get; } = NumberWords.Load(paths.Localization);
 
+    private readonly HashSet<string> _menuCommands = Language.All.SelectMany(l => texts.GetList(l, TextKeys.MenuCommands))
+        .Select(LanguageDetector.Fold).Where(c => c.Length > 0).ToHashSet(StringComparer.Ordinal);
+
+    private readonly HashSet<string> _cancelWords = Language.All.SelectMany(l => texts.GetList(l, TextKeys.CancelWords))
+        .Select(OptOutWords.Normalize).Where(c => c.Length > 0).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>True when the whole message is a menu command of any language (folded: case, Turkish letters, diacritics).</summary>
+    public bool IsMenuCommand(string? text) => _menuCommands.Contains(LanguageDetector.Fold(text ?? ""));
+
+    /// <summary>True when the whole message is a cancel word of any language.</summary>
+    public bool IsCancelWord(string? text) => _cancelWords.Contains(OptOutWords.Normalize(text ?? ""));
+
     public static BotContent Load(ContentPaths paths)
     {
         var texts = TextCatalog.Load(paths.Localization);

@@ -3,7 +3,7 @@ namespace Bot.Web.Operations;
 /// <summary>
 /// Response headers against framing (clickjacking), referrer leaks, content sniffing and injected script. The dashboard
 /// runs no script at all and only its own inline styles; the web chat page sets its own policy (a nonce per response,
-/// see <see cref="Channels.WebChat.ChatPage"/>); everything else (JSON APIs, health) allows nothing. Staff responses are
+/// see the web chat's ChatPage); everything else (JSON APIs, health) allows nothing. Staff responses are
 /// not cached (they show people's data; a shared computer's back button must not bring it back).
 /// </summary>
 public static class SecurityHeaders

@@ -7,9 +7,10 @@ namespace Bot.Web.Outbox;
 public static class OutboxSetup
 {
     /// <summary>The outbox store and dispatcher; it sends through every channel's <see cref="IChannelSender"/> that is on.</summary>
-    /// <summary>The outbox's depth as a metric (read from the database when metrics are collected).</summary>
+    /// <summary>The outbox's depth as a metric, when metrics are exported (read from the database when they are collected).</summary>
     public static WebApplication ObserveOutboxDepth(this WebApplication app)
     {
+        if (app.Configuration.GetSection(Operations.MetricsOptions.Section).Get<Operations.MetricsOptions>()?.Prometheus != true) return app;
         var dbFactory = app.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Data.BotDbContext>>();
         Operations.BotMetrics.ObserveOutbox(() =>
         {

@@ -11,13 +11,12 @@ public static class QueueApi
 {
     public static void MapQueueApi(this WebApplication app)
     {
-        var api = app.MapGroup(StaffSetup.ApiPrefix).RequireAuthorization(StaffPolicies.Api);
+        var api = app.MapGroup(StaffSetup.ApiPrefix).RequireAuthorization(StaffPolicies.Api).CheckCentreQuery();
 
-        api.MapGet("/queue", async Task<Results<Ok<IReadOnlyList<QueueGroup>>, ProblemHttpResult>> (ClaimsPrincipal user, QueueService queue, CentreDirectory centres,
+        api.MapGet("/queue", async Task<Results<Ok<IReadOnlyList<QueueGroup>>, ProblemHttpResult>> (ClaimsPrincipal user, QueueService queue,
             string? centre, string? category, string? type, string? language, string? status, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct) =>
         {
             var scope = StaffScope.Of(user);
-            if (centre is not null && (centres.ById(centre) is null || !scope.Covers(centre))) return TypedResults.Problem($"Centre '{centre}' is not one of yours.", statusCode: 403);
             if (category is not null && !QueueCategories.All.Contains(category)) return Bad("category", QueueCategories.All);
             if (type is not null && !QueueTypes.All.Contains(type)) return Bad("type", QueueTypes.All);
             if (status is not null && !QueueStatus.All.Contains(status)) return Bad("status", QueueStatus.All);

@@ -13,31 +13,23 @@ public static class StaffApi
 {
     public static void MapStaffApi(this WebApplication app)
     {
-        var api = app.MapGroup(StaffSetup.ApiPrefix).RequireAuthorization(StaffPolicies.Api);
+        var api = app.MapGroup(StaffSetup.ApiPrefix).RequireAuthorization(StaffPolicies.Api).CheckCentreQuery();
         api.MapGet("/me", (ClaimsPrincipal user) =>
         {
             var scope = StaffScope.Of(user);
             return TypedResults.Ok(new { name = scope.Actor, role = scope.IsAdmin ? StaffRoles.Admin : StaffRoles.Staff, centres = scope.Centres.Order(StringComparer.Ordinal) });
         });
-        api.MapGet("/today", async Task<Results<Ok<IReadOnlyList<CentreToday>>, ProblemHttpResult>> (ClaimsPrincipal user, StaffDashboard dashboard, CentreDirectory centres,
+        api.MapGet("/today", async Task<Results<Ok<IReadOnlyList<CentreToday>>, ProblemHttpResult>> (ClaimsPrincipal user, StaffDashboard dashboard,
             string? centre, CancellationToken ct) =>
         {
             var scope = StaffScope.Of(user);
-            if (centre is not null && (centres.ById(centre) is null || !scope.Covers(centre)))
-            {
-                return TypedResults.Problem($"Centre '{centre}' is not one of yours.", statusCode: StatusCodes.Status403Forbidden);
-            }
             var rows = await dashboard.TodayAsync(scope, ct);
             return TypedResults.Ok<IReadOnlyList<CentreToday>>(centre is null ? rows : rows.Where(r => r.CentreId == centre).ToList());
         });
         api.MapGet("/people", async Task<Results<Ok<IReadOnlyList<PersonRow>>, ProblemHttpResult>> (ClaimsPrincipal user, StaffDashboard dashboard,
-            CentreDirectory centres, string? centre, string? channel, int? take, CancellationToken ct) =>
+            string? centre, string? channel, int? take, CancellationToken ct) =>
         {
             var scope = StaffScope.Of(user);
-            if (centre is not null && (centres.ById(centre) is null || !scope.Covers(centre)))
-            {
-                return TypedResults.Problem($"Centre '{centre}' is not one of yours.", statusCode: StatusCodes.Status403Forbidden);
-            }
             return TypedResults.Ok(await dashboard.PeopleAsync(scope, centre, channel, Math.Clamp(take ?? 100, 1, 1000), ct));
         });
         api.MapGet("/people/{id}", async Task<Results<Ok<PersonRow>, NotFound>> (ClaimsPrincipal user, StaffDashboard dashboard, string id, CancellationToken ct) =>
@@ -45,7 +37,7 @@ public static class StaffApi
 
         api.MapAnnouncementsApi();
 
-        var admin = app.MapGroup(StaffSetup.ApiPrefix).RequireAuthorization(StaffPolicies.AdminApi);
+        var admin = app.MapGroup(StaffSetup.ApiPrefix).RequireAuthorization(StaffPolicies.AdminApi).CheckCentreQuery();
         admin.MapPost("/people/{id}/address", async Task<Results<Ok<AddressReveal>, NotFound, ValidationProblem>> (ClaimsPrincipal user,
             StaffDashboard dashboard, string id, RevealRequest request, CancellationToken ct) =>
         {

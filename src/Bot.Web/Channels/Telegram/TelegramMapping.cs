@@ -1,3 +1,4 @@
+using Bot.Web.Channels;
 using System.Globalization;
 using System.Text;
 using Microsoft.Bot.Schema;
@@ -81,7 +82,7 @@ public static class TelegramMapping
             {
                 "/start" or "/menu" => "/menu",
                 "/lang" => "menu:language",
-                "/stop" => Conversation.BotCommands.StopAnnouncements,
+                "/stop" => BotCommands.StopAnnouncements,
                 _ => text,
             };
         }
