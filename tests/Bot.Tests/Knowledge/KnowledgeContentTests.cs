@@ -66,6 +66,7 @@ public sealed partial class KnowledgeContentTests
     [InlineData("tests/Bot.Tests/Knowledge/kb-tuning.tsv")]
     [InlineData("shared/knowledge/faq-realistic.tsv")]
     [InlineData("tests/Bot.Tests/Knowledge/realistic.tsv")]
+    [InlineData("tests/Bot.Tests/Knowledge/heldout.tsv")]
     public void No_evaluation_question_is_copied_into_the_knowledge_base(string set)
     {
         var path = set.StartsWith("shared/", StringComparison.Ordinal)

@@ -67,6 +67,27 @@ public sealed class UnderstandingTests
     [InlineData("تمام")]
     public void A_message_that_asks_nothing_is_not_a_question(string text) => Assert.True(Read(text).AsksNothing);
 
+    /// <summary>
+    /// A lost ID card (kimlik) is the migration office's matter: out of scope, not a choice between the work permit and
+    /// Kızılaykart (whose own lost card stays Kızılaykart's). "Lost" is read in its dialect and Arabizi forms.
+    /// </summary>
+    [Theory]
+    [InlineData("ضيعت كرت الكملك بعنتاب، شو لازم اعمل؟")]
+    [InlineData("da3 kart el kimlik b 3antab shu lazem a3mel")]
+    [InlineData("Antepte kimlik kartımı kaybettim ne yapmalıyım")]
+    public void A_lost_kimlik_is_out_of_scope(string text)
+    {
+        var read = Read(text);
+        Assert.Empty(read.Answers);
+        Assert.True(read.Main.OutOfScope);
+    }
+
+    [Theory]
+    [InlineData("انسرق كرت الهلال مني بالباص شو اعمل")]
+    [InlineData("kizilay kartim calindi ne yapicam")]
+    public void A_lost_or_stolen_kizilaykart_is_the_kizilaykart_entry(string text) =>
+        Assert.Equal("essn-kizilaykart", Read(text).Main.AnswerId);
+
     [Fact]
     public void Out_of_scope_words_the_best_entry_does_not_explain_keep_a_question_out_of_scope()
     {
