@@ -20,12 +20,7 @@ public sealed class AnnouncementBrowserTests(Browser browser) : OutboxTestHost
         await TelegramSubscriberAsync(9501);
         await TelegramSubscriberAsync(9502, language: "ar");
         await WhatsAppSubscriberAsync("+905320009503", lastWrote: TimeSpan.FromDays(2));
-        var page = await browser.NewPageAsync(Host.BaseAddress);
-        await page.GotoAsync("/staff/login");
-        await page.GetByLabel("E-posta").FillAsync("antep@example.org");
-        await page.GetByLabel("Parola").FillAsync(StaffTestData.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Giriş yap" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/staff$"));
+        var page = await browser.SignedInPageAsync(Host.BaseAddress, "antep@example.org");
         await Assertions.Expect(page.GetByRole(AriaRole.Columnheader, new() { Name = "Gönderilmekte olan duyurular" })).ToBeVisibleAsync();
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Kurslar" }).ClickAsync();

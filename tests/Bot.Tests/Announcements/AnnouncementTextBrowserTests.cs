@@ -31,12 +31,7 @@ public sealed class AnnouncementTextBrowserTests(Browser browser) : OutboxTestHo
         await WhatsAppSubscriberAsync("+905320009903", language: "ar", lastWrote: TimeSpan.FromDays(2));
         var texts = Service<CourseTexts>();
         await Host.AccountAsync("antep@example.org", StaffRoles.Staff, "gaziantep");
-        var page = await browser.NewPageAsync(Host.BaseAddress);
-        await page.GotoAsync("/staff/login");
-        await page.GetByLabel("E-posta").FillAsync("antep@example.org");
-        await page.GetByLabel("Parola").FillAsync(StaffTestData.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Giriş yap" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/staff$"));
+        var page = await browser.SignedInPageAsync(Host.BaseAddress, "antep@example.org");
         await page.GotoAsync($"/staff/announcements/new?course={course.Id}");
 
         // One box per language, starting from the text made from the course; the Arabic one right to left.

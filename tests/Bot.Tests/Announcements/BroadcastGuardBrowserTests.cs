@@ -19,12 +19,7 @@ public sealed class BroadcastGuardBrowserTests(Browser browser) : OutboxTestHost
     private async Task<IPage> SignInAsync()
     {
         await Host.AccountAsync("antep@example.org", StaffRoles.Staff, "gaziantep");
-        var page = await browser.NewPageAsync(Host.BaseAddress);
-        await page.GotoAsync("/staff/login");
-        await page.GetByLabel("E-posta").FillAsync("antep@example.org");
-        await page.GetByLabel("Parola").FillAsync(StaffTestData.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Giriş yap" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/staff$"));
+        var page = await browser.SignedInPageAsync(Host.BaseAddress, "antep@example.org");
         return page;
     }
 

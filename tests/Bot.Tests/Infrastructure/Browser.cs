@@ -47,6 +47,18 @@ public sealed class Browser : IAsyncLifetime
         context.SetDefaultTimeout(45_000); // CI runs browser tests beside the rest of the suite on 2 cores
         return await context.NewPageAsync();
     }
+
+    /// <summary>A fresh page signed in to the staff dashboard (Turkish interface) as <paramref name="email"/>, on its home page.</summary>
+    public async Task<IPage> SignedInPageAsync(Uri baseUrl, string email, string password = global::Bot.Tests.Staff.StaffTestData.Password)
+    {
+        var page = await NewPageAsync(baseUrl);
+        await page.GotoAsync("/staff/login");
+        await page.GetByLabel("E-posta").FillAsync(email);
+        await page.GetByLabel("Parola").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Giriş yap" }).ClickAsync();
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/staff$"));
+        return page;
+    }
 }
 
 [CollectionDefinition(Name)]
