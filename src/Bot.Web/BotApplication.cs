@@ -57,6 +57,13 @@ public static class BotApplication
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var app = CreateBuilder(args, configure).Build();
+        // First, before mapping the pages resolves Data Protection (and with it the key-encryption key, which Production
+        // refuses to generate): a deployment with the developer defaults is told every thing to set at once.
+        if (app.Environment.IsProduction() && ProductionGuard.Problems(app.Configuration, app.Services) is { Count: > 0 } problems)
+        {
+            throw new InvalidOperationException("configuration not fit for Production (set ASPNETCORE_ENVIRONMENT=Development on a developer's machine):\n  "
+                + string.Join("\n  ", problems));
+        }
         app.UseBotProxy();
         app.UseSecurityHeaders(Staff.StaffSetup.PagesPrefix, Staff.StaffSetup.ApiPrefix);
         app.UseExceptionHandler();
@@ -74,11 +81,6 @@ public static class BotApplication
     public static async Task PrepareAsync(WebApplication app, CancellationToken ct = default)
     {
         ValidateAllOptions(app.Services);
-        if (app.Environment.IsProduction() && ProductionGuard.Problems(app.Configuration, app.Services) is { Count: > 0 } problems)
-        {
-            throw new InvalidOperationException("configuration not fit for Production (set ASPNETCORE_ENVIRONMENT=Development on a developer's machine):\n  "
-                + string.Join("\n  ", problems));
-        }
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Bot.Startup");
         var db = app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
         foreach (var tightened in DatabaseSetup.PrepareSqliteFiles(app.Services))
