@@ -1,5 +1,3 @@
-using Microsoft.Bot.Builder;
-
 namespace Bot.Web.Channels;
 
 /// <summary>
