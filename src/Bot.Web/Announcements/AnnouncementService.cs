@@ -233,13 +233,13 @@ public sealed class AnnouncementService(
         if (targets.Any(c => centres.ById(c) is null)) errors[nameof(input.Centres)] = "centre.unknown";
         if (!topics.All(Announcements.Topics.All.Contains)) errors[nameof(input.Topics)] = "topic.required";
         if (!languages.All(Localization.Language.IsSupported)) errors[nameof(input.Languages)] = "language.unknown";
+        var generated = Localization.Language.All.ToDictionary(l => l, l => texts.Announcement(course, l), StringComparer.Ordinal);
         var edited = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var language in Localization.Language.All.Where(languages.Contains))
         {
-            var generated = texts.Announcement(course, language);
-            var (text, problem) = CheckText(input.Text(language), generated, texts.RequiredParts(course, language));
+            var (text, problem) = CheckText(input.Text(language), generated[language], texts.RequiredParts(course, language));
             if (problem is not null) errors[AnnouncementInput.TextField(language)] = problem;
-            edited[language] = text == generated ? null : text;
+            edited[language] = text == generated[language] ? null : text;
         }
         if (errors.Count > 0) return (null, null, Checked.Refused<object>(Refusal.Invalid, errors));
         var now = clock.GetUtcNow();
@@ -251,8 +251,8 @@ public sealed class AnnouncementService(
             Topics = string.Join(",", topics),
             Languages = string.Join(",", Localization.Language.All.Where(languages.Contains)),
             EligibleOnly = input.EligibleOnly,
-            TextTr = texts.Announcement(course, Localization.Language.Turkish),
-            TextAr = texts.Announcement(course, Localization.Language.Arabic),
+            TextTr = generated[Localization.Language.Turkish],
+            TextAr = generated[Localization.Language.Arabic],
             EditedTextTr = edited.GetValueOrDefault(Localization.Language.Turkish),
             EditedTextAr = edited.GetValueOrDefault(Localization.Language.Arabic),
             TemplateVariablesTr = texts.TemplateVariablesJson(course, Localization.Language.Turkish),

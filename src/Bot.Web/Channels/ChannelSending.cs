@@ -95,5 +95,6 @@ public interface IChannelWindow
 public static class MessageTemplates
 {
     public const string CourseAnnouncement = "course-announcement";
+    /// <summary>A staff answer outside the window (Twilio:Templates:staff-answer; variables 1 = question, 2 = answer).</summary>
     public const string StaffAnswer = "staff-answer";
 }

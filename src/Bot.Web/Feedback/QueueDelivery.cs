@@ -18,9 +18,6 @@ public static class QueueDelivery
     public const string ReplyKind = "handover-reply";
     public const string EndedKind = "handover-ended";
 
-    /// <summary>The WhatsApp template type (Twilio:Templates:staff-answer) a staff answer falls back to outside the window.</summary>
-    public const string StaffAnswerTemplate = "staff-answer";
-
     public const string Queued = "queued";
     public const string AskerDeleted = "not sent: asker deleted their data";
 

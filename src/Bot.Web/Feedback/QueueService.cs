@@ -240,7 +240,7 @@ public sealed class QueueService(
 
     /// <summary>The WhatsApp template a staff answer falls back to outside the 24-hour window: 1 = the question, 2 = the answer.</summary>
     private static (string Type, Dictionary<string, string> Variables) StaffAnswerTemplate(string question, string answer) =>
-        (QueueDelivery.StaffAnswerTemplate, new Dictionary<string, string> { ["1"] = Shorten(question), ["2"] = Shorten(answer, 900) });
+        (Channels.MessageTemplates.StaffAnswer, new Dictionary<string, string> { ["1"] = Shorten(question), ["2"] = Shorten(answer, 900) });
 
     /// <summary>Rows go out through the outbox (paced, retried, status kept per recipient); the dispatcher is woken at once.</summary>
     private async Task EnqueueAsync(IReadOnlyCollection<Outbox.OutboxMessage> rows, CancellationToken ct)
