@@ -172,6 +172,7 @@ public static class KbCommands
             {
                 // Diagnostics for tuning only: the ranked entries with score and confidence.
                 output["ranked"] = result.Ranked.Select(c => new object[] { c.Id, c.Score, c.Confidence, c.Coverage, c.Similarity, c.Anchor, c.Lead }).ToArray();
+                output["outOfScope"] = result.OutOfScope;
             }
             stdout.WriteLine(JsonSerializer.Serialize(output, Json));
             if (expected == "?") continue;

@@ -314,6 +314,11 @@ public sealed class KbIndex : IDisposable
             ranked.Add(new Candidate(top[i].Key, Math.Round(top[i].Value, 4), Math.Round(confidence, 4), Math.Round(coverage, 4),
                 Math.Round(sim, 4), Math.Round(anchor, 4), Math.Round(lead, 4), Math.Round(whole, 4)));
         }
+        // BM25 ranks by shared words, so a phrasing that shares a few common words can come first; the confidence model
+        // weighs how much of the question each entry accounts for. When the first is not confident enough to answer,
+        // the candidates are put in the order of their confidence ("بيقدر يكمل جامعة": the entry about university, not
+        // the one sharing "بيقدر").
+        if (ranked[0].Confidence < options.AnswerThreshold) ranked = Reorder(ranked, calibration);
         // A question the out-of-scope entry accounts for clearly better than the best entry does is out of scope, even
         // when more of that entry's phrasings share its generic words ("vatandaşlık için hangi belgeler": "belge").
         if (ranked[0].Id != KbEntry.OutOfScope && _numbers.ContainsKey(KbEntry.OutOfScope)
@@ -322,6 +327,27 @@ public sealed class KbIndex : IDisposable
             return new MatchResult(MatchKind.Abstain, null, ranked[0].Confidence, [], ranked) { OutOfScope = true };
         }
         return Decide(ranked, options, positions.Count);
+    }
+
+    /// <summary>
+    /// The candidates in the order of their confidence without the lead (which favours the one BM25 put first); the
+    /// lead (over the next in the new order, never below 0) and the confidence are then computed again.
+    /// </summary>
+    private static List<Candidate> Reorder(List<Candidate> ranked, double[] calibration)
+    {
+        var order = ranked
+            .OrderByDescending(c => Features.Confidence(calibration, Features.Of(c.Coverage, c.Similarity, 0, c.Score, c.Anchor, c.WholeCoverage)))
+            .ToList();
+        var reordered = new List<Candidate>(order.Count);
+        for (var i = 0; i < order.Count; i++)
+        {
+            var c = order[i];
+            var next = i + 1 < order.Count ? order[i + 1].Score : 0;
+            var lead = c.Score > 0 ? Math.Max(0, 1 - (next / c.Score)) : 0;
+            var confidence = Features.Confidence(calibration, Features.Of(c.Coverage, c.Similarity, lead, c.Score, c.Anchor, c.WholeCoverage));
+            reordered.Add(c with { Lead = Math.Round(lead, 4), Confidence = Math.Round(confidence, 4) });
+        }
+        return reordered;
     }
 
     private TermQuery TermQueryFor(string field, string text)

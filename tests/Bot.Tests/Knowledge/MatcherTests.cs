@@ -69,6 +69,16 @@ public sealed class MatcherTests(KnowledgeFixture kb) : IClassFixture<KnowledgeF
         }
     }
 
+    [Theory]
+    [InlineData("ابني بيقدر يفوت على الجامعة", "higher-education")]
+    [InlineData("بنتي بتقدر تكمل جامعة هون", "higher-education")]
+    public void An_entry_that_accounts_for_the_question_beats_one_that_only_shares_a_common_word_with_it(string text, string expected)
+    {
+        // BM25 puts first the entry with a phrasing sharing "بيقدر" (can); the question is about university.
+        var result = kb.Snapshot.Understand(text, null, kb.Options);
+        Assert.Equal([expected], result.Answers);
+    }
+
     [Fact]
     public void Arabic_Indic_and_Persian_digits_match_ASCII_digits() =>
         Assert.Equal(TextAnalysis.NormalizeText("عمري 35 و 12"), TextAnalysis.NormalizeText("عمري ٣٥ و ۱۲"));
