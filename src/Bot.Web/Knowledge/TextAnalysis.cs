@@ -131,13 +131,13 @@ public sealed class TextAnalysis : IDisposable
 
     // The parts of each chain before synonyms; synonym entries go through the same parts.
     private static TokenStream TurkishPrefix(TokenStream s, CharArraySet stops) =>
-        new StopFilter(Version, new TurkishLowerCaseFilter(new ApostropheFilter(s)), stops);
+        new StopFilter(Version, new ContractedArticleFilter(new TurkishLowerCaseFilter(new ApostropheFilter(s))), stops);
 
     private static TokenStream FoldedPrefix(TokenStream s, CharArraySet stops) =>
-        new StopFilter(Version, new ASCIIFoldingFilter(new TurkishLowerCaseFilter(new ApostropheFilter(s))), stops);
+        new StopFilter(Version, new ContractedArticleFilter(new ASCIIFoldingFilter(new TurkishLowerCaseFilter(new ApostropheFilter(s)))), stops);
 
     private static TokenStream ArabicPrefix(TokenStream s, CharArraySet stops) =>
-        new StopFilter(Version, new ArabicNormalizationFilter(new ASCIIFoldingFilter(new LowerCaseFilter(Version, s))), stops);
+        new StopFilter(Version, new ContractedArticleFilter(new ArabicNormalizationFilter(new ASCIIFoldingFilter(new LowerCaseFilter(Version, s)))), stops);
 
     private TokenStreamComponents TurkishChain(TextReader reader, SynonymMap? synonyms)
     {
@@ -276,6 +276,33 @@ internal sealed class CachedTurkishStemFilter : TokenFilter
             _cache[word] = stem;
         }
         _term.SetEmpty().Append(stem);
+        return true;
+    }
+}
+
+/// <summary>
+/// Levantine speech contracts "على ال…" (on the) into one word, "عال…": عالكرت, عالمركز, عالجامعة. The word is read as
+/// "ال…" in every field (Arabic words are indexed in the Turkish fields too), and the Arabic stemmer then takes the
+/// article off as usual. Only from three letters after it, so that عالم, عالي
+/// and عالية (world, high) stay as written.
+/// </summary>
+internal sealed class ContractedArticleFilter : TokenFilter
+{
+    private const string Contracted = "\u0639\u0627\u0644";
+    private readonly ICharTermAttribute _term;
+
+    public ContractedArticleFilter(TokenStream input) : base(input) => _term = AddAttribute<ICharTermAttribute>();
+
+    public override bool IncrementToken()
+    {
+        if (!m_input.IncrementToken()) return false;
+        var buffer = _term.Buffer;
+        if (_term.Length >= Contracted.Length + 3 && buffer[0] == Contracted[0] && buffer[1] == Contracted[1] && buffer[2] == Contracted[2])
+        {
+            // "عال…" → "ال…": drop the first letter.
+            Array.Copy(buffer, 1, buffer, 0, _term.Length - 1);
+            _term.Length -= 1;
+        }
         return true;
     }
 }

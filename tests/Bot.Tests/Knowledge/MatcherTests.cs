@@ -72,6 +72,7 @@ public sealed class MatcherTests(KnowledgeFixture kb) : IClassFixture<KnowledgeF
     [Theory]
     [InlineData("ابني بيقدر يفوت على الجامعة", "higher-education")]
     [InlineData("بنتي بتقدر تكمل جامعة هون", "higher-education")]
+    [InlineData("ابني بيقدر يفوت عالجامعة", "higher-education")]
     public void An_entry_that_accounts_for_the_question_beats_one_that_only_shares_a_common_word_with_it(string text, string expected)
     {
         // BM25 puts first the entry with a phrasing sharing "بيقدر" (can); the question is about university.
@@ -126,6 +127,20 @@ public sealed class TextAnalysisTests : IDisposable
     [InlineData("calisma\u200Fizni")]
     public void Zero_width_characters_and_direction_marks_neither_split_nor_join_words(string text) =>
         Assert.Equal(Terms(TextAnalysis.TurkishFolded, "calisma izni"), Terms(TextAnalysis.TurkishFolded, text));
+
+    [Theory]
+    [InlineData("عالجامعة", "الجامعة")]
+    [InlineData("عالكرت", "الكرت")]
+    [InlineData("عالمركز", "المركز")]
+    public void The_spoken_contraction_of_on_the_reads_as_the_article(string spoken, string written) =>
+        Assert.Equal(Terms(TextAnalysis.Arabic, written), Terms(TextAnalysis.Arabic, spoken));
+
+    [Theory]
+    [InlineData("عالم")]
+    [InlineData("عالي")]
+    [InlineData("عالية")]
+    public void Words_that_only_begin_like_the_contraction_stay_as_written(string word) =>
+        Assert.NotEqual(Terms(TextAnalysis.Arabic, word[1..]), Terms(TextAnalysis.Arabic, word));
 
     [Fact]
     public void Synonyms_are_added_to_questions_not_to_the_index()
