@@ -21,9 +21,18 @@ public sealed class UnderstandingTests
     public void Courtesy_around_a_question_does_not_outweigh_it(string text, string expected) => Assert.Equal(expected, Read(text).Main.AnswerId);
 
     [Theory]
+    // "Without papers" (من غير / بلا / بدون اوراق) is how people say working without a permit.
+    [InlineData("صاحب المحل مشغلني من غير اوراق، اذا مسكونا شو العقوبة", "work-without-permit")]
+    public void Spoken_forms_of_a_subject_reach_its_entry(string text, string expected) => Assert.Equal(expected, Read(text).Main.AnswerId);
+
+    [Theory]
     [InlineData("merhaba", "greeting")]
     [InlineData("مرحبا يا شباب", "greeting")]
     [InlineData("çok teşekkürler Allah razı olsun", "thanks")]
+    // Asking whether anyone is there is a greeting, not a question about a topic that happens to use "موجود" (present).
+    [InlineData("selam orda kimse var mı", "greeting")]
+    [InlineData("مرحبا، في حدا موجود هون؟", "greeting")]
+    [InlineData("اكو احد موجود", "greeting")]
     public void A_message_of_courtesy_only_is_small_talk(string text, string expected) => Assert.Equal(expected, Read(text).Main.AnswerId);
 
     [Fact]
