@@ -52,6 +52,11 @@ public sealed class UnderstandingTests
     [Theory]
     [InlineData("ne kadar?", "work-permit-apply", "work-permit-fee-support")]
     [InlineData("وين؟", "course-upcoming", "course-location-transport")]
+    // A grant or stipend asked after a course answer is the course stipend; "how long until it comes out" is the duration.
+    [InlineData("وفي منحة ولا لا؟", "course-eligibility", "course-stipend")]
+    [InlineData("peki harçlık veriliyor mu", "course-upcoming", "course-stipend")]
+    [InlineData("كم وقت ليطلع؟", "work-permit-documents", "work-permit-duration")]
+    [InlineData("kaç günde çıkar", "work-permit-apply", "work-permit-duration")]
     public void A_short_follow_up_is_read_against_the_previous_answer(string text, string previous, string expected) =>
         Assert.Equal(expected, Read(text, previous).Main.AnswerId);
 
