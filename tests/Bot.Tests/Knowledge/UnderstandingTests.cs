@@ -23,6 +23,9 @@ public sealed class UnderstandingTests
     [Theory]
     // "Without papers" (من غير / بلا / بدون اوراق) is how people say working without a permit.
     [InlineData("صاحب المحل مشغلني من غير اوراق، اذا مسكونا شو العقوبة", "work-without-permit")]
+    // "ياها" (it) and "بدهن" (they want) are function words: they do not make the question resemble an out-of-scope one.
+    [InlineData("شو الاوراق اللي بدهن ياها لاذن الشغل", "work-permit-documents")]
+    [InlineData("شو الورقيات المطلوبة مني لاذن العمل", "work-permit-documents")]
     public void Spoken_forms_of_a_subject_reach_its_entry(string text, string expected) => Assert.Equal(expected, Read(text).Main.AnswerId);
 
     [Theory]
