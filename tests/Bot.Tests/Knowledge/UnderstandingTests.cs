@@ -26,6 +26,9 @@ public sealed class UnderstandingTests
     // "ياها" (it) and "بدهن" (they want) are function words: they do not make the question resemble an out-of-scope one.
     [InlineData("شو الاوراق اللي بدهن ياها لاذن الشغل", "work-permit-documents")]
     [InlineData("شو الورقيات المطلوبة مني لاذن العمل", "work-permit-documents")]
+    // Seasonal farm work named by its crop or task (harvest, hazelnuts, hoeing) is the seasonal-work exemption.
+    [InlineData("dayıbaşı bizi pamuğa götürecek, izin şart mı", "work-without-permit")]
+    [InlineData("بدنا نشتغل بموسم البندق، بدنا اذن عمل؟", "work-without-permit")]
     public void Spoken_forms_of_a_subject_reach_its_entry(string text, string expected) => Assert.Equal(expected, Read(text).Main.AnswerId);
 
     [Theory]
