@@ -26,6 +26,8 @@ public sealed class UnderstandingTests
     // "ياها" (it) and "بدهن" (they want) are function words: they do not make the question resemble an out-of-scope one.
     [InlineData("شو الاوراق اللي بدهن ياها لاذن الشغل", "work-permit-documents")]
     [InlineData("شو الورقيات المطلوبة مني لاذن العمل", "work-permit-documents")]
+    // A salary (راتب، معاش) for attending a course is its stipend, not the minimum wage a work permit brings.
+    [InlineData("بتعطونا راتب اذا حضرنا الدورة", "course-stipend")]
     // Seasonal farm work named by its crop or task (harvest, hazelnuts, hoeing) is the seasonal-work exemption.
     [InlineData("dayıbaşı bizi pamuğa götürecek, izin şart mı", "work-without-permit")]
     [InlineData("بدنا نشتغل بموسم البندق، بدنا اذن عمل؟", "work-without-permit")]
