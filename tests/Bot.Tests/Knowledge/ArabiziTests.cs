@@ -160,6 +160,7 @@ public sealed class ArabiziTests
         { "kif be2dar a3mel ezn 3amal", ["كيف", "بقدر", "اعمل", "اذن", "عمل"] },
         { "2addesh el men7a", ["قديش", "المنحة"] },
         { "wen el markaz", ["وين", "المركز"] },
+        { "ra2m el tawari", ["رقم", "الطوارئ"] },
         { "baddi sajjel 3al dawra", ["بدي", "سجل", "عالدورة"] },
         { "eza ishtaghalet bel sigorta byen2ate3 el kart?", ["اذا", "اشتغلت", "بال", "sigorta", "بينقطع", "الكرت?"] },
         { "shlon atla3 ezn shoghol", ["شلون", "اطلع", "اذن", "شغل"] },
