@@ -65,6 +65,9 @@ public sealed class UnderstandingTests
     [InlineData("peki harçlık veriliyor mu", "course-upcoming", "course-stipend")]
     [InlineData("كم وقت ليطلع؟", "work-permit-documents", "work-permit-duration")]
     [InlineData("kaç günde çıkar", "work-permit-apply", "work-permit-duration")]
+    // The verb of applying, however conjugated, is the "how" aspect.
+    [InlineData("peki nereye başvuruyoruz", "home-production-criteria", "home-production-apply")]
+    [InlineData("وكيف منقدم عليه؟", "home-production-what", "home-production-apply")]
     public void A_short_follow_up_is_read_against_the_previous_answer(string text, string previous, string expected) =>
         Assert.Equal(expected, Read(text, previous).Main.AnswerId);
 
