@@ -330,14 +330,22 @@ public sealed class KbIndex : IDisposable
     }
 
     /// <summary>
-    /// The candidates in the order of their confidence without the lead (which favours the one BM25 put first); the
-    /// lead (over the next in the new order, never below 0) and the confidence are then computed again.
+    /// The candidates in the order of their confidence without the lead (which favours the one BM25 put first), the
+    /// first of them among those covering about as much of the question as BM25's first; the lead (over the next in
+    /// the new order, never below 0) and the confidence are then computed again.
     /// </summary>
+    /// <summary>How much less of the question (coverage) the entry put first by <see cref="Reorder"/> may account for than BM25's first.</summary>
+    private const double ReorderCoverageSlack = 0.05;
+
     private static List<Candidate> Reorder(List<Candidate> ranked, double[] calibration)
     {
         var order = ranked
             .OrderByDescending(c => Features.Confidence(calibration, Features.Of(c.Coverage, c.Similarity, 0, c.Score, c.Anchor, c.WholeCoverage)))
             .ToList();
+        // First place only for an entry that accounts for about as much of the question as BM25's first: a rare word
+        // shared with a phrasing ("نلاقي") is not enough to put first an entry that leaves more of the question out.
+        var first = order.First(c => c.Coverage >= ranked[0].Coverage - ReorderCoverageSlack);
+        order = order.Where(c => c != first).Prepend(first).ToList();
         var reordered = new List<Candidate>(order.Count);
         for (var i = 0; i < order.Count; i++)
         {

@@ -81,6 +81,14 @@ public sealed class MatcherTests(KnowledgeFixture kb) : IClassFixture<KnowledgeF
     }
 
     [Fact]
+    public void A_rare_shared_word_does_not_put_first_an_entry_that_leaves_more_of_the_question_out()
+    {
+        // "نلاقي" (we find) is rare and one sales phrasing has it; the entry about finding work covers the question.
+        var result = kb.Snapshot.Understand("خلصت الكورس، بتعطوني شهادة؟ وكمان بتساعدونا نلاقي شغل؟", null, kb.Options);
+        Assert.Equal(["course-certificate", "course-job-placement"], result.Answers);
+    }
+
+    [Fact]
     public void Arabic_Indic_and_Persian_digits_match_ASCII_digits() =>
         Assert.Equal(TextAnalysis.NormalizeText("عمري 35 و 12"), TextAnalysis.NormalizeText("عمري ٣٥ و ۱۲"));
 
