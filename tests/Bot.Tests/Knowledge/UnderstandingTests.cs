@@ -28,6 +28,8 @@ public sealed class UnderstandingTests
     [InlineData("شو الورقيات المطلوبة مني لاذن العمل", "work-permit-documents")]
     // A salary (راتب، معاش) for attending a course is its stipend, not the minimum wage a work permit brings.
     [InlineData("بتعطونا راتب اذا حضرنا الدورة", "course-stipend")]
+    // A first-aid course is asked as an "ambulance course".
+    [InlineData("عندكن دورة اسعاف", "other-trainings")]
     // Seasonal farm work named by its crop or task (harvest, hazelnuts, hoeing) is the seasonal-work exemption.
     [InlineData("dayıbaşı bizi pamuğa götürecek, izin şart mı", "work-without-permit")]
     [InlineData("بدنا نشتغل بموسم البندق، بدنا اذن عمل؟", "work-without-permit")]
@@ -41,6 +43,9 @@ public sealed class UnderstandingTests
     [InlineData("selam orda kimse var mı", "greeting")]
     [InlineData("مرحبا، في حدا موجود هون؟", "greeting")]
     [InlineData("اكو احد موجود", "greeting")]
+    // Thanks for the information is thanks, not a question about personal data (المعلومات).
+    [InlineData("يعطيكن العافية، مشكورين عالمعلومات", "thanks")]
+    [InlineData("bilgi için teşekkürler", "thanks")]
     public void A_message_of_courtesy_only_is_small_talk(string text, string expected) => Assert.Equal(expected, Read(text).Main.AnswerId);
 
     [Fact]
