@@ -329,14 +329,14 @@ public sealed class KbIndex : IDisposable
         return Decide(ranked, options, positions.Count);
     }
 
+    /// <summary>How much less of the question (coverage) the entry put first by <see cref="Reorder"/> may account for than BM25's first.</summary>
+    private const double ReorderCoverageSlack = 0.05;
+
     /// <summary>
     /// The candidates in the order of their confidence without the lead (which favours the one BM25 put first), the
     /// first of them among those covering about as much of the question as BM25's first; the lead (over the next in
     /// the new order, never below 0) and the confidence are then computed again.
     /// </summary>
-    /// <summary>How much less of the question (coverage) the entry put first by <see cref="Reorder"/> may account for than BM25's first.</summary>
-    private const double ReorderCoverageSlack = 0.05;
-
     private static List<Candidate> Reorder(List<Candidate> ranked, double[] calibration)
     {
         var order = ranked

@@ -283,8 +283,8 @@ internal sealed class CachedTurkishStemFilter : TokenFilter
 /// <summary>
 /// Levantine speech contracts "على ال…" (on the) into one word, "عال…": عالكرت, عالمركز, عالجامعة. The word is read as
 /// "ال…" in every field (Arabic words are indexed in the Turkish fields too), and the Arabic stemmer then takes the
-/// article off as usual. Only from three letters after it, so that عالم, عالي
-/// and عالية (world, high) stay as written.
+/// article off as usual. Only with three letters or more after it, so that عالم, عالي and عالية (world, high) stay
+/// as written.
 /// </summary>
 internal sealed class ContractedArticleFilter : TokenFilter
 {
