@@ -318,7 +318,9 @@ public sealed class KbIndex : IDisposable
         // weighs how much of the question each entry accounts for. When the first is not confident enough to answer,
         // the candidates are put in the order of their confidence ("بيقدر يكمل جامعة": the entry about university, not
         // the one sharing "بيقدر").
-        if (ranked[0].Confidence < options.AnswerThreshold) ranked = Reorder(ranked, calibration);
+        // Only when the first leaves part of the question unaccounted for: when it accounts for all of it, the others can
+        // only differ in wording, and a question that fits several entries equally ("ne kadar sürer") is no answer.
+        if (ranked[0].Confidence < options.AnswerThreshold && ranked[0].Coverage < ReorderBelowCoverage) ranked = Reorder(ranked, calibration);
         // A question the out-of-scope entry accounts for clearly better than the best entry does is out of scope, even
         // when more of that entry's phrasings share its generic words ("vatandaşlık için hangi belgeler": "belge").
         if (ranked[0].Id != KbEntry.OutOfScope && _numbers.ContainsKey(KbEntry.OutOfScope)
@@ -328,6 +330,9 @@ public sealed class KbIndex : IDisposable
         }
         return Decide(ranked, options, positions.Count);
     }
+
+    /// <summary>Coverage of BM25's first entry below which unsure candidates are re-ordered (see <see cref="Reorder"/>).</summary>
+    private const double ReorderBelowCoverage = 0.95;
 
     /// <summary>How much less of the question (coverage) the entry put first by <see cref="Reorder"/> may account for than BM25's first.</summary>
     private const double ReorderCoverageSlack = 0.05;

@@ -80,6 +80,15 @@ public sealed class MatcherTests(KnowledgeFixture kb) : IClassFixture<KnowledgeF
         Assert.Equal([expected], result.Answers);
     }
 
+    [Theory]
+    [InlineData("ne kadar sürer")]
+    public void A_question_that_fits_several_entries_equally_is_not_answered(string text)
+    {
+        // The course, the work permit and the stipend all have a duration: the best-worded one is no answer.
+        var result = kb.Match(text);
+        Assert.NotEqual(MatchKind.Answer, result.Kind);
+    }
+
     [Fact]
     public void A_rare_shared_word_does_not_put_first_an_entry_that_leaves_more_of_the_question_out()
     {
