@@ -345,7 +345,7 @@ public sealed class KbIndex : IDisposable
     private static List<Candidate> Reorder(List<Candidate> ranked, double[] calibration)
     {
         var order = ranked
-            .OrderByDescending(c => Features.Confidence(calibration, Features.Of(c.Coverage, c.Similarity, 0, c.Score, c.Anchor, c.WholeCoverage)))
+            .OrderByDescending(c => Features.Confidence(calibration, (c with { Lead = 0 }).Features))
             .ToList();
         // First place only for an entry that accounts for about as much of the question as BM25's first: a rare word
         // shared with a phrasing ("نلاقي") is not enough to put first an entry that leaves more of the question out.
@@ -357,7 +357,7 @@ public sealed class KbIndex : IDisposable
             var c = order[i];
             var next = i + 1 < order.Count ? order[i + 1].Score : 0;
             var lead = c.Score > 0 ? Math.Max(0, 1 - (next / c.Score)) : 0;
-            var confidence = Features.Confidence(calibration, Features.Of(c.Coverage, c.Similarity, lead, c.Score, c.Anchor, c.WholeCoverage));
+            var confidence = Features.Confidence(calibration, (c with { Lead = lead }).Features);
             reordered.Add(c with { Lead = Math.Round(lead, 4), Confidence = Math.Round(confidence, 4) });
         }
         return reordered;
