@@ -155,3 +155,40 @@ public static class Percentiles
         }
     }
 }
+
+/// <summary>
+/// Each workload question's median time over 30 calls (after a warm-up) and its allocation: the distribution across
+/// questions, the machine's noise mostly left out, and the slowest questions.
+/// </summary>
+public static class Slowest
+{
+    public static void Run(int entries)
+    {
+        using var snapshot = Inputs.Snapshot(entries);
+        var options = new KnowledgeOptions();
+        for (var w = 0; w < 10; w++) foreach (var q in Inputs.Questions) snapshot.Understand(q, null, options);
+        var rows = new List<(string Q, double Median, long Bytes)>();
+        foreach (var q in Inputs.Questions)
+        {
+            var times = new List<double>();
+            long bytes = 0;
+            for (var r = 0; r < 30; r++)
+            {
+                var b = GC.GetAllocatedBytesForCurrentThread();
+                var t = Stopwatch.GetTimestamp();
+                snapshot.Understand(q, null, options);
+                times.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+                bytes = GC.GetAllocatedBytesForCurrentThread() - b;
+            }
+            times.Sort();
+            rows.Add((q, times[15], bytes));
+        }
+        rows.Sort((a, b) => a.Median.CompareTo(b.Median));
+        Console.WriteLine(FormattableString.Invariant(
+            $"entries={entries} questions={rows.Count} median-per-question p50={rows[rows.Count / 2].Median:0.000}ms p90={rows[rows.Count * 9 / 10].Median:0.000}ms p98={rows[rows.Count * 98 / 100].Median:0.000}ms sum={rows.Sum(r => r.Median):0.0}ms allocated-per-message={rows.Average(r => r.Bytes) / 1024:0}KB"));
+        foreach (var r in rows.AsEnumerable().Reverse().Take(10))
+        {
+            Console.WriteLine(FormattableString.Invariant($"  {r.Median:0.000}ms {r.Bytes / 1024}KB {r.Q}"));
+        }
+    }
+}

@@ -21,6 +21,12 @@ if (args.Length > 0 && args[0] == "outbox")
     await OutboxBench.RunAsync(args);
     return;
 }
+// dotnet run -c Release --project bench/Bot.Bench -- slowest [entries]   (each question's median time and allocation; the slowest)
+if (args.Length > 0 && args[0] == "slowest")
+{
+    Slowest.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 47);
+    return;
+}
 if (args.Length > 0 && args[0] == "percentiles")
 {
     Percentiles.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 40);

@@ -71,7 +71,7 @@ public sealed class KbIndex : IDisposable
         [TextAnalysis.NGrams] = 0.15f,
     };
 
-    private readonly RAMDirectory[] _directories;
+    private readonly RAMDirectory _directory;
     private readonly IndexReader _reader;
     private readonly IndexSearcher _searcher;
     private readonly TextAnalysis _analysis;
@@ -112,19 +112,19 @@ public sealed class KbIndex : IDisposable
         }
         foreach (var field in CoverageFields) _phrasingTerms[field] = new string[_documents][];
 
-        // One in-memory index per core, each written by one thread in order, read together through a MultiReader:
+        // One in-memory index per core, each written by one thread in order, then appended into one segment (see OneSegment):
         // no contention between writers, and a document's entry and phrasing are plain arrays in insertion order.
         var parts = Math.Max(1, Math.Min(Environment.ProcessorCount, knowledge.Entries.Count));
         var groups = Enumerable.Range(0, parts)
             .Select(p => Enumerable.Range(0, knowledge.Entries.Count).Where(n => n % parts == p).ToList()).ToList();
         var partEntries = new List<int>[parts];
         var partPhrasings = new List<int>[parts];
-        _directories = new RAMDirectory[parts];
+        var directories = new RAMDirectory[parts];
         Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
         {
             var entries = partEntries[part] = [];
             var phrasings = partPhrasings[part] = [];
-            var directory = _directories[part] = new RAMDirectory();
+            var directory = directories[part] = new RAMDirectory();
             var config = new IndexWriterConfig(TextAnalysis.Version, analysis.IndexAnalyzer)
             {
                 Similarity = new BM25Similarity(),
@@ -184,7 +184,8 @@ public sealed class KbIndex : IDisposable
             }
             lock (_entryFrequency) _entryFrequency[field] = frequency;
         });
-        _reader = new MultiReader(_directories.Select(d => (IndexReader)DirectoryReader.Open(d)).ToArray(), closeSubReaders: true);
+        _directory = OneSegment(directories);
+        _reader = DirectoryReader.Open(_directory);
         // Document frequencies of the coverage fields, counted exactly from the phrasings' term sets (these fields hold
         // nothing else), then each phrasing's total word weight (idf) for the phrasing similarity.
         Parallel.ForEach(CoverageFields, field =>
@@ -562,10 +563,47 @@ public sealed class KbIndex : IDisposable
         return false;
     }
 
+    /// <summary>
+    /// The parts written in parallel, as one segment: a question's every term costs Lucene a scorer and its buffers per
+    /// segment (20–100 terms with synonyms), so two segments allocate about twice what one does. The parts are appended
+    /// in order, so documents keep their numbers; the parts are then released.
+    /// </summary>
+    private static RAMDirectory OneSegment(RAMDirectory[] parts)
+    {
+        if (parts.Length == 1) return parts[0];
+        var merged = new RAMDirectory();
+        var readers = new List<IndexReader>(parts.Length);
+        try
+        {
+            foreach (var part in parts) readers.Add(DirectoryReader.Open(part));
+            var config = new IndexWriterConfig(TextAnalysis.Version, null)
+            {
+                Similarity = new BM25Similarity(),
+                OpenMode = OpenMode.CREATE,
+                UseCompoundFile = false,
+                MergePolicy = NoMergePolicy.NO_COMPOUND_FILES,
+            };
+            using var writer = new IndexWriter(merged, config);
+            writer.AddIndexes(readers.ToArray());
+            writer.Commit();
+        }
+        catch
+        {
+            merged.Dispose();
+            throw;
+        }
+        finally
+        {
+            foreach (var reader in readers) reader.Dispose();
+            foreach (var part in parts) part.Dispose();
+        }
+        return merged;
+    }
+
     public void Dispose()
     {
         _reader.Dispose();
-        foreach (var directory in _directories) directory.Dispose();
+        _directory.Dispose();
     }
 }
 
