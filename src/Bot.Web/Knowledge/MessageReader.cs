@@ -6,7 +6,7 @@ using YamlDotNet.Serialization.NamingConventions;
 namespace Bot.Web.Knowledge;
 
 /// <summary>One word of a message: where it stands in the text and its normalised form (for comparing with phrases).</summary>
-public readonly record struct Word(int Start, int End, string Key);
+public readonly record struct Word(int Start, int End, string Key, bool Attached = false);
 
 /// <summary>
 /// Reads a message the way people write it before the knowledge base is searched (data in
@@ -142,7 +142,7 @@ public sealed class MessageReader
                 i += courtesy;
                 continue;
             }
-            if (kept.Length > 0) kept.Append(' ');
+            if (kept.Length > 0 && !words[i].Attached) kept.Append(' ');
             kept.Append(piece, words[i].Start, words[i].End - words[i].Start);
             i++;
         }
@@ -224,11 +224,58 @@ public sealed class MessageReader
             else if (!inWord && start >= 0)
             {
                 var key = Key(text.AsSpan(start, i - start));
-                if (key.Length > 0) words.Add(new Word(start, i, key));
+                if (key.Length == i - start && JoinedParticle(key) is var stem and > 0)
+                {
+                    // "varmi", "gelebilirmiyim": the question particle written joined is its own word, as in "var mı".
+                    words.Add(new Word(start, start + stem, key[..stem]));
+                    words.Add(new Word(start + stem, i, key[stem..], Attached: true));
+                }
+                else if (key.Length > 0)
+                {
+                    words.Add(new Word(start, i, key));
+                }
                 start = -1;
             }
         }
         return words;
+    }
+
+    /// <summary>The Turkish question particle (mı, mi, mu, mü with its person endings) as keys, longest first.</summary>
+    private static readonly string[] Particles =
+        ["misiniz", "musunuz", "miyim", "miyiz", "muyum", "muyuz", "midir", "mudur", "misin", "musun", "mi", "mu"];
+
+    /// <summary>Words after which a joined particle is read off (besides verb forms): "lazimmi", "yokmu".</summary>
+    private static readonly HashSet<string> ParticleHosts = new(StringComparer.Ordinal)
+    {
+        "var", "yok", "lazim", "gerek", "gerekli", "mumkun", "dogru", "sart", "yeterli", "ucretli", "ucretsiz", "bedava",
+        "parali", "acik", "tamam", "normal", "zorunlu",
+    };
+
+    /// <summary>
+    /// The length of the word before a question particle written joined to it ("varmi", "olurmu", "gelebilirmiyim",
+    /// "veriyomu", "kalmismi"), or 0. Only after the forms a question particle follows: a verb in -r (aorist, "var"),
+    /// -yo (spoken -yor), -miş, or a word of <see cref="ParticleHosts"/>; the word before it has at least four letters
+    /// (so "yirmi" stays twenty). Keys are folded to ASCII, so ı and ü are i and u.
+    /// </summary>
+    internal static int JoinedParticle(string key)
+    {
+        if (key.Length < 5) return 0;
+        foreach (var c in key)
+        {
+            if (c is < 'a' or > 'z') return 0;
+        }
+        foreach (var particle in Particles)
+        {
+            if (!key.EndsWith(particle, StringComparison.Ordinal)) continue;
+            var stem = key[..^particle.Length];
+            if (ParticleHosts.Contains(stem)) return stem.Length;
+            if (stem.Length >= 4 && (stem[^1] == 'r' || stem.EndsWith("yo", StringComparison.Ordinal)
+                || stem.EndsWith("mis", StringComparison.Ordinal) || stem.EndsWith("mus", StringComparison.Ordinal)))
+            {
+                return stem.Length;
+            }
+        }
+        return 0;
     }
 
     /// <summary>

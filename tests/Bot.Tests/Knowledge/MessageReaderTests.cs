@@ -27,6 +27,9 @@ public sealed class MessageReaderTests
         { "nerede ve ne zaman", ["nerede ve ne zaman"] },
         // A message of courtesy only has no question.
         { "merhaba", [] },
+        // The question particle written joined ("varmı", "katılabilirmiyim") is read as written apart; the text stays as written.
+        { "iyi akşamlar kimse varmı", [] },
+        { "kursa katilabilirmiyim, bir de harçlık varmı", ["kursa katilabilirmiyim,", "harçlık varmı"] },
         { "شكرا كتير الله يعطيكن العافية", [] },
         // Words are kept whole: "as" is removed, "astım" is not; "Antep'te" keeps its suffix in the text.
         { "astım için Antep'te kurs var mı", ["astım için Antep'te kurs var mı"] },
@@ -39,6 +42,25 @@ public sealed class MessageReaderTests
         var questions = Reader.Questions(text).Select(q => q.Trim()).ToArray();
         Assert.Equal(expected.Select(e => e.TrimEnd(',', '\u060C', ':')), questions.Select(q => q.TrimEnd(',', '\u060C', ':')));
     }
+
+    [Theory]
+    [InlineData("varmi", 3)]
+    [InlineData("yokmu", 3)]
+    [InlineData("lazimmi", 5)]
+    [InlineData("olurmu", 4)]
+    [InlineData("gelebilirmiyim", 9)]
+    [InlineData("verirmisiniz", 5)]
+    [InlineData("veriyomu", 6)]
+    [InlineData("kalmismi", 6)]
+    [InlineData("suriyelilermi", 11)]
+    [InlineData("yirmi", 0)] // twenty
+    [InlineData("numarami", 0)] // "my number" (accusative), no particle
+    [InlineData("kimligimi", 0)]
+    [InlineData("durumu", 0)]
+    [InlineData("formu", 0)]
+    [InlineData("3ammi", 0)] // Arabizi
+    public void A_joined_question_particle_is_read_off_after_the_forms_it_follows(string key, int stem) =>
+        Assert.Equal(stem, MessageReader.JoinedParticle(key));
 
     [Theory]
     [InlineData("?", true)]

@@ -41,6 +41,7 @@ public sealed class UnderstandingTests
     [InlineData("çok teşekkürler Allah razı olsun", "thanks")]
     // Asking whether anyone is there is a greeting, not a question about a topic that happens to use "موجود" (present).
     [InlineData("selam orda kimse var mı", "greeting")]
+    [InlineData("selam kimse yokmu", "greeting")]
     [InlineData("مرحبا، في حدا موجود هون؟", "greeting")]
     [InlineData("اكو احد موجود", "greeting")]
     // Thanks for the information is thanks, not a question about personal data (المعلومات).
