@@ -23,6 +23,19 @@ public static class KbCommands
         try
         {
             using var analysis = TextAnalysis.Load(paths.Localization);
+            // A phrasing without any of its entry's required words could never be answered with the entry.
+            if (knowledge.Entries.Any(e => e.Requires.Count > 0))
+            {
+                using var index = new KbIndex(knowledge, analysis);
+                foreach (var entry in knowledge.Entries.Where(e => e.Requires.Count > 0))
+                {
+                    foreach (var (language, text) in entry.Texts)
+                    {
+                        problems.AddRange(text.Questions.Prepend(text.Title).Where(q => !index.Fits(entry.Id, q)).Select(q =>
+                            new ContentProblem(entry.Id, $"phrasing '{q}' ({language}) uses none of the entry's required words (requires:)")));
+                    }
+                }
+            }
         }
         catch (Exception e) when (e is IOException or YamlDotNet.Core.YamlException or InvalidOperationException)
         {

@@ -32,6 +32,11 @@ public sealed record MatchResult(MatchKind Kind, string? AnswerId, double Confid
     /// <summary>The question matched the knowledge base's out-of-scope entry (a topic the bot does not cover).</summary>
     public bool OutOfScope { get; init; }
 
+    /// <summary>Ranked entries the question may not be answered with: it uses none of their required words (<see cref="KbEntry.Requires"/>).</summary>
+    public IReadOnlySet<string> Unfit { get; init; } = NoIds;
+
+    private static readonly IReadOnlySet<string> NoIds = new HashSet<string>();
+
     public static readonly MatchResult Nothing = new(MatchKind.Abstain, null, 0, [], []);
 }
 
@@ -79,6 +84,7 @@ public sealed class KbIndex : IDisposable
     private readonly List<string> _ids = [];
     private readonly Dictionary<string, int> _numbers = new(StringComparer.Ordinal);
     private readonly HashSet<string> _smallTalk;
+    private readonly Dictionary<string, HashSet<string>> _required = new(StringComparer.Ordinal);
     private readonly List<Dictionary<string, HashSet<string>>> _vocabulary = [];
     private readonly int[] _entryOf;
     private readonly int[] _phrasingOf;
@@ -100,6 +106,12 @@ public sealed class KbIndex : IDisposable
     {
         _analysis = analysis;
         _smallTalk = knowledge.Entries.Where(e => e.Category == KbEntry.SmallTalk).Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
+        // An entry's required words as analysed terms (both coverage fields), without synonyms: the words themselves
+        // ("meslek lisesi" has "okul" among its synonyms, which is just what a general school question uses).
+        foreach (var entry in knowledge.Entries.Where(e => e.Requires.Count > 0))
+        {
+            _required[entry.Id] = PlainTerms(entry.Requires.Select(TextAnalysis.NormalizeText), analysis);
+        }
         // Phrasings are numbered up front (entry by entry), so each thread writes its own slots without locking.
         var firstPhrasing = new int[knowledge.Entries.Count];
         foreach (var entry in knowledge.Entries)
@@ -329,8 +341,34 @@ public sealed class KbIndex : IDisposable
         {
             return new MatchResult(MatchKind.Abstain, null, ranked[0].Confidence, [], ranked) { OutOfScope = true };
         }
-        return Decide(ranked, options, positions.Count);
+        var unfit = Unfit(ranked, normalized);
+        var decided = Decide(ranked, options, positions.Count, unfit);
+        return unfit.Count == 0 ? decided : decided with { Unfit = unfit };
     }
+
+    /// <summary>The ranked entries with required words (<see cref="KbEntry.Requires"/>) of which the question uses none.</summary>
+    private HashSet<string> Unfit(List<Candidate> ranked, string normalized)
+    {
+        HashSet<string>? unfit = null, question = null;
+        foreach (var candidate in ranked)
+        {
+            if (!_required.TryGetValue(candidate.Id, out var required)) continue;
+            question ??= PlainTerms([normalized], _analysis);
+            if (!required.Overlaps(question)) (unfit ??= new HashSet<string>(StringComparer.Ordinal)).Add(candidate.Id);
+        }
+        return unfit ?? NoUnfit;
+    }
+
+    private static readonly HashSet<string> NoUnfit = [];
+
+    /// <summary>Whether a text uses one of the entry's required words (true when it has none): see <see cref="KbEntry.Requires"/>.</summary>
+    public bool Fits(string entryId, string text) =>
+        !_required.TryGetValue(entryId, out var required) || required.Overlaps(PlainTerms([TextAnalysis.NormalizeText(text)], _analysis));
+
+    /// <summary>The terms of normalised texts in both coverage fields, as indexed (no synonyms).</summary>
+    private static HashSet<string> PlainTerms(IEnumerable<string> normalized, TextAnalysis analysis) =>
+        normalized.SelectMany(text => CoverageFields.SelectMany(field => TextAnalysis.Terms(analysis.IndexAnalyzer, field, text)))
+            .Select(t => t.Term).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>Coverage of BM25's first entry below which unsure candidates are re-ordered (see <see cref="Reorder"/>).</summary>
     private const double ReorderBelowCoverage = 0.95;
@@ -376,7 +414,7 @@ public sealed class KbIndex : IDisposable
     /// Answer when the best entry is confident enough; otherwise offer the close candidates (scores within
     /// ClarifyScoreRatio of the best, covering at least ClarifyThreshold of the question); otherwise abstain.
     /// </summary>
-    private MatchResult Decide(List<Candidate> ranked, KnowledgeOptions options, int questionWords)
+    private MatchResult Decide(List<Candidate> ranked, KnowledgeOptions options, int questionWords, HashSet<string> unfit)
     {
         var top = ranked[0];
         if (top.Id == KbEntry.OutOfScope)
@@ -392,7 +430,8 @@ public sealed class KbIndex : IDisposable
         }
         // A question of one or two words needs one word specific enough to the entry ("kurs" alone fits a dozen):
         // otherwise the bot asks rather than answers.
-        else if (top.Confidence >= options.AnswerThreshold && (questionWords > 2 || top.Anchor >= options.MinAnchor))
+        // An entry whose required words the question does not use is offered, never answered.
+        else if (top.Confidence >= options.AnswerThreshold && (questionWords > 2 || top.Anchor >= options.MinAnchor) && !unfit.Contains(top.Id))
         {
             return new MatchResult(MatchKind.Answer, top.Id, top.Confidence, [], ranked);
         }

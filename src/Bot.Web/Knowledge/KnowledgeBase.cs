@@ -30,6 +30,13 @@ public sealed record KbEntry(string Id, string Category, IReadOnlyList<string> R
     /// </summary>
     public IReadOnlyList<KbRequest> Requests { get; init; } = [];
 
+    /// <summary>
+    /// Words of which a question must use one (in either language, synonyms included) to be answered with this entry:
+    /// for an entry narrower than the words it shares with broader questions (vocational high schools within "school":
+    /// a primary-school enrolment is not theirs). Without one the entry can still be offered as a choice. Empty: no condition.
+    /// </summary>
+    public IReadOnlyList<string> Requires { get; init; } = [];
+
     /// <summary>What the bot does for a message answered with this entry: a request's action, the entry's own, or null (show the answer).</summary>
     public string? ActionFor(string message) =>
         Requests.FirstOrDefault(r => r.Phrases.FoundIn(message))?.Starts ?? Starts;
@@ -131,6 +138,7 @@ public sealed class KnowledgeBase
             entries.Add(new KbEntry(raw.Id.Trim(), raw.Category ?? "", raw.Related ?? [], texts)
             {
                 Starts = string.IsNullOrWhiteSpace(raw.Starts) ? null : raw.Starts.Trim(),
+                Requires = (raw.Requires ?? []).SelectMany(w => w.Value ?? []).Where(w => !string.IsNullOrWhiteSpace(w)).Select(w => w.Trim()).ToList(),
                 Requests = (raw.Requests ?? []).Where(r => !string.IsNullOrWhiteSpace(r.Starts))
                     .Select(r => new KbRequest(r.Starts!.Trim(), (r.Words ?? []).SelectMany(w => w.Value).ToList())).ToList(),
             });
@@ -175,6 +183,7 @@ public sealed class KnowledgeBase
         public List<string>? Related { get; set; }
         public string? Starts { get; set; }
         public List<RawRequest>? Requests { get; set; }
+        public Dictionary<string, List<string>>? Requires { get; set; }
         public RawText? Tr { get; set; }
         public RawText? Ar { get; set; }
     }

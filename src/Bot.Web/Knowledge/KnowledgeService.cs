@@ -54,7 +54,11 @@ public sealed class KnowledgeSnapshot(KnowledgeBase knowledge, TextAnalysis anal
         if (result.Kind == MatchKind.Answer || result.OutOfScope) return result;
         if (Learned is null) return shortMessage ? General(result) : result;
         var (id, probability) = Learned.Best(LearnedSignal.Key(question, Arabizi));
-        if (id.Length == 0 || id == KbEntry.OutOfScope || IsSmallTalk(id) || !Knowledge.ById.ContainsKey(id)) return shortMessage ? General(result) : result;
+        if (id.Length == 0 || id == KbEntry.OutOfScope || IsSmallTalk(id) || !Knowledge.ById.ContainsKey(id)
+            || result.Unfit.Contains(id) || !Index.Fits(id, question))
+        {
+            return shortMessage ? General(result) : result;
+        }
         var agrees = result.Ranked.Count > 0 && result.Ranked[0].Id == id && probability >= options.LearnedAgreement;
         // A message of a few words gives the model too little to go on alone: there it must agree with BM25, and
         // otherwise the subject's general entry answers (see General).

@@ -95,6 +95,7 @@ public sealed partial class KnowledgeContentTests
         { "unknown follow-up", Entry("a", related: "[nope]"), "unknown follow-up id 'nope'" },
         { "duplicate phrasing", Entry("a") + "\n---\n" + Entry("b"), "is also in 'a'" },
         { "invalid YAML", "id: a\ntr: [unclosed", "not valid YAML" },
+        { "phrasing without a required word", Entry("a").Replace("related: []", "related: []\nrequires:\n  tr: [kurs]\n  ar: [ستاج]", StringComparison.Ordinal), "phrasing 'متى الدورة' (ar) uses none of the entry's required words" },
     };
 
     [Theory]

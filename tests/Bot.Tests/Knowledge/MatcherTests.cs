@@ -97,6 +97,37 @@ public sealed class MatcherTests(KnowledgeFixture kb) : IClassFixture<KnowledgeF
         Assert.Equal(["course-certificate", "course-job-placement"], result.Answers);
     }
 
+    [Theory]
+    [InlineData("كيف بسجل بنتي بالمدرسة الابتدائية هون")]
+    [InlineData("بدي سجل ابني بالمدرسة وعمره 8 سنين")]
+    [InlineData("kızımı okula nasıl kaydettiririm, 7 yaşında")]
+    public void A_question_about_school_in_general_is_not_answered_with_the_vocational_high_school(string text)
+    {
+        // The vocational-high-school entry shares "register my son at a school" with primary-school enrolment (out of
+        // scope); it requires a vocational school, an apprenticeship or an internship to be named.
+        var result = kb.Snapshot.Understand(text, null, kb.Options);
+        Assert.DoesNotContain("vocational-high-school", result.Answers);
+    }
+
+    [Theory]
+    [InlineData("كيف بسجل ابني بثانوية صناعية")]
+    [InlineData("بنتي بالمدرسة المهنية وما عم تلاقي ستاج")]
+    [InlineData("oğlumu meslek lisesine nasıl kaydettiririm")]
+    [InlineData("okuldan staj yapıyor ama para vermiyorlar")]
+    public void A_question_naming_a_vocational_school_or_an_internship_is_answered_with_it(string text) =>
+        Assert.Equal(["vocational-high-school"], kb.Snapshot.Understand(text, null, kb.Options).Answers);
+
+    [Fact]
+    public void Every_phrasing_of_an_entry_with_required_words_uses_one_of_them()
+    {
+        // Otherwise the entry's own phrasing could never be answered with it (see KbEntry.Requires).
+        var entries = kb.Snapshot.Knowledge.Entries.Where(e => e.Requires.Count > 0).ToList();
+        Assert.NotEmpty(entries);
+        var misfits = entries.SelectMany(e => e.Texts.Values.SelectMany(t => t.Questions.Prepend(t.Title))
+            .Where(q => !kb.Snapshot.Index.Fits(e.Id, q)).Select(q => $"{e.Id}: {q}")).ToList();
+        Assert.Empty(misfits);
+    }
+
     [Fact]
     public void Arabic_Indic_and_Persian_digits_match_ASCII_digits() =>
         Assert.Equal(TextAnalysis.NormalizeText("عمري 35 و 12"), TextAnalysis.NormalizeText("عمري ٣٥ و ۱۲"));
