@@ -52,6 +52,9 @@ public sealed class KnowledgeSnapshot(KnowledgeBase knowledge, TextAnalysis anal
     {
         var result = Index.Match(question, options);
         if (result.Kind == MatchKind.Answer || result.OutOfScope) return result;
+        // One word whose choices are all of one subject ("الكورس") is that subject's general entry, whatever the learned
+        // signal makes of a single word (it agreed with BM25 on a coin toss: "the course" as dropping out).
+        if (shortMessage && MessageReader.Words(question).Count == 1 && General(result) is { Kind: MatchKind.Answer } general) return general;
         if (Learned is null) return shortMessage ? General(result) : result;
         var (id, probability) = Learned.Best(LearnedSignal.Key(question, Arabizi));
         if (id.Length == 0 || id == KbEntry.OutOfScope || IsSmallTalk(id) || !Knowledge.ById.ContainsKey(id)
@@ -89,6 +92,7 @@ public sealed class KnowledgeSnapshot(KnowledgeBase knowledge, TextAnalysis anal
             {
                 return new Understanding([followUp]) { Questions = questions };
             }
+            if (SubjectAspect(questions[0], single, options) is { } aspect) single = aspect;
             return Urgent(new Understanding([single]) { Questions = questions }, normalized, options);
         }
 
@@ -173,6 +177,29 @@ public sealed class KnowledgeSnapshot(KnowledgeBase knowledge, TextAnalysis anal
     /// answer's subject; or, when it names more than an aspect, the question read together with the previous answer's
     /// title, kept when that gives a confident answer of the same subject.
     /// </summary>
+    /// <summary>
+    /// A short question the matcher is not sure of that names a subject and asks one of its aspects ("مدة الكورس؟",
+    /// "kurs süresi", "izin ne kadar"): the subject is what its other words are answered with (a short message answered
+    /// with its subject's general entry counts), the answer that subject's entry for the aspect — as a follow-up would
+    /// be read after an answer about that subject.
+    /// </summary>
+    private MatchResult? SubjectAspect(string question, MatchResult alone, KnowledgeOptions options)
+    {
+        // Even when the out-of-scope entry's phrasings share the aspect's word ("مدته"): the subject named is ours.
+        if (alone.Kind == MatchKind.Answer || Reader.AspectAndRest(question) is not var (aspect, rest)) return null;
+        // The other words only name the subject: at most two ("kursa geliş gidiş parası" names transport, a topic of its
+        // own, and stays as the matcher read it).
+        if (MessageReader.Words(rest).Count > SubjectWords) return null;
+        var named = Match(rest, options, shortMessage: true);
+        if (named.Kind != MatchKind.Answer || named.AnswerId is not { } subject || IsSmallTalk(subject)) return null;
+        return Reader.AspectEntry(subject, aspect) is { } entry && Knowledge.ById.ContainsKey(entry)
+            ? new MatchResult(MatchKind.Answer, entry, Math.Max(alone.Confidence, options.AnswerThreshold), [], alone.Ranked)
+            : null;
+    }
+
+    /// <summary>Most words naming the subject in a short question about one of its aspects (see <see cref="SubjectAspect"/>).</summary>
+    private const int SubjectWords = 2;
+
     private MatchResult? FollowUp(string question, string previousEntry, MatchResult alone, KnowledgeOptions options)
     {
         if (!Knowledge.ById.TryGetValue(previousEntry, out var previous)) return null;

@@ -201,6 +201,51 @@ public sealed class MessageReader
         return best is not null && subject.Answers.TryGetValue(best, out var entry) ? entry : null;
     }
 
+    /// <summary>
+    /// For a short question made of an aspect and a few other words ("kurs süresi?", "مدة الكورس؟", "izin ne kadar"):
+    /// the aspect and the other words (which may name the subject), or null when it has no aspect, no other word, or
+    /// more than <see cref="FollowUpWords"/> words.
+    /// </summary>
+    public (string Aspect, string Others)? AspectAndRest(string question)
+    {
+        var words = Words(question);
+        if (words.Count < 2 || words.Count > FollowUpWords) return null;
+        string? best = null;
+        var bestLength = 0;
+        var rest = new List<string>();
+        for (var i = 0; i < words.Count;)
+        {
+            var step = _fillers.LongestAt(words, i);
+            string? aspectHere = null;
+            foreach (var (aspect, phrases) in _aspects)
+            {
+                var n = phrases.LongestAt(words, i);
+                if (n > step)
+                {
+                    step = n;
+                    aspectHere = aspect;
+                }
+            }
+            if (step == 0)
+            {
+                rest.Add(question[words[i].Start..words[i].End]);
+                i++;
+                continue;
+            }
+            if (aspectHere is not null && step > bestLength)
+            {
+                best = aspectHere;
+                bestLength = step;
+            }
+            i += step;
+        }
+        return best is null || rest.Count == 0 ? null : (best, string.Join(' ', rest));
+    }
+
+    /// <summary>The entry answering <paramref name="aspect"/> in the subject of <paramref name="entry"/>, if the data names one.</summary>
+    public string? AspectEntry(string entry, string aspect) =>
+        _subjects.FirstOrDefault(s => s.Entries.Contains(entry, StringComparer.Ordinal))?.Answers.GetValueOrDefault(aspect);
+
     /// <summary>The most general entry of the subject <paramref name="entry"/> belongs to (its `general`), if the data names one.</summary>
     public string? GeneralOf(string entry) =>
         _subjects.FirstOrDefault(s => s.Entries.Contains(entry, StringComparer.Ordinal))?.Answers.GetValueOrDefault(GeneralKey);

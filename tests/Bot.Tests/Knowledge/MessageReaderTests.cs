@@ -91,6 +91,20 @@ public sealed class MessageReaderTests
         Assert.Equal(expected, Reader.FollowUp(text, previous));
 
     [Theory]
+    [InlineData("kurs süresi", "duration", "kurs")]
+    [InlineData("مدة الكورس", "duration", "الكورس")]
+    [InlineData("izin ne kadar", "cost", "izin")]
+    [InlineData("ne kadar", null, null)] // an aspect alone: a follow-up or nothing
+    [InlineData("kurs ne zaman başlıyor acaba bugün", null, null)] // too long
+    [InlineData("kurs iptal", null, null)] // no aspect
+    public void A_short_question_is_read_as_an_aspect_and_the_words_naming_its_subject(string text, string? aspect, string? others)
+    {
+        var read = Reader.AspectAndRest(text);
+        Assert.Equal(aspect, read?.Aspect);
+        Assert.Equal(others, read?.Others);
+    }
+
+    [Theory]
     [InlineData("ne kadar?", "greeting")] // no subject: not a follow-up
     [InlineData("çalışma izni için hangi belgeler gerekiyor acaba bilmiyorum", "course-stipend")] // too long to be one
     public void Not_every_short_message_is_a_follow_up(string text, string previous) => Assert.Null(Reader.FollowUp(text, previous));
