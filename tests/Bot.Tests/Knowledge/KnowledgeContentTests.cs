@@ -67,6 +67,7 @@ public sealed partial class KnowledgeContentTests
     [InlineData("shared/knowledge/faq-realistic.tsv")]
     [InlineData("tests/Bot.Tests/Knowledge/realistic.tsv")]
     [InlineData("tests/Bot.Tests/Knowledge/heldout.tsv")]
+    [InlineData("tests/Bot.Tests/Knowledge/fresh.tsv")]
     public void No_evaluation_question_is_copied_into_the_knowledge_base(string set)
     {
         var path = set.StartsWith("shared/", StringComparison.Ordinal)
