@@ -174,31 +174,8 @@ public sealed class MessageReader
         if (subject is null) return null;
         // Only a message that asks nothing but an aspect ("ne kadar?", "ve nerede?", "ومين بيحقلو؟"): every word is part
         // of an aspect's phrase or a filler. "kurs ne zaman başlıyor" names a topic of its own and is not a follow-up.
-        // The aspect is the one whose phrase covers the most words (ties: the first in the data's order).
-        string? best = null;
-        var bestLength = 0;
-        for (var i = 0; i < words.Count;)
-        {
-            var step = _fillers.LongestAt(words, i);
-            string? aspectHere = null;
-            foreach (var (aspect, phrases) in _aspects)
-            {
-                var n = phrases.LongestAt(words, i);
-                if (n > step)
-                {
-                    step = n;
-                    aspectHere = aspect;
-                }
-            }
-            if (step == 0) return null; // a word that is neither an aspect nor a filler
-            if (aspectHere is not null && step > bestLength)
-            {
-                best = aspectHere;
-                bestLength = step;
-            }
-            i += step;
-        }
-        return best is not null && subject.Answers.TryGetValue(best, out var entry) ? entry : null;
+        var (aspect, others) = Aspects(words);
+        return aspect is not null && others.Count == 0 && subject.Answers.TryGetValue(aspect, out var entry) ? entry : null;
     }
 
     /// <summary>
@@ -210,9 +187,19 @@ public sealed class MessageReader
     {
         var words = Words(question);
         if (words.Count < 2 || words.Count > FollowUpWords) return null;
+        var (aspect, others) = Aspects(words);
+        return aspect is null || others.Count == 0 ? null : (aspect, string.Join(' ', others.Select(w => question[w.Start..w.End])));
+    }
+
+    /// <summary>
+    /// The aspect a short question asks (the one whose phrase covers the most words; ties: the first in the data's
+    /// order) and the words that are neither part of an aspect's phrase nor fillers.
+    /// </summary>
+    private (string? Aspect, List<Word> Others) Aspects(List<Word> words)
+    {
         string? best = null;
         var bestLength = 0;
-        var rest = new List<string>();
+        var others = new List<Word>();
         for (var i = 0; i < words.Count;)
         {
             var step = _fillers.LongestAt(words, i);
@@ -228,7 +215,7 @@ public sealed class MessageReader
             }
             if (step == 0)
             {
-                rest.Add(question[words[i].Start..words[i].End]);
+                others.Add(words[i]);
                 i++;
                 continue;
             }
@@ -239,7 +226,7 @@ public sealed class MessageReader
             }
             i += step;
         }
-        return best is null || rest.Count == 0 ? null : (best, string.Join(' ', rest));
+        return (best, others);
     }
 
     /// <summary>The entry answering <paramref name="aspect"/> in the subject of <paramref name="entry"/>, if the data names one.</summary>
