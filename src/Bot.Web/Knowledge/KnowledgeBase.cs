@@ -31,7 +31,7 @@ public sealed record KbEntry(string Id, string Category, IReadOnlyList<string> R
     public IReadOnlyList<KbRequest> Requests { get; init; } = [];
 
     /// <summary>
-    /// Words of which a question must use one (in either language, synonyms included) to be answered with this entry:
+    /// Words of which a question must use one (in either language, as written: no synonyms) to be answered with this entry:
     /// for an entry narrower than the words it shares with broader questions (vocational high schools within "school":
     /// a primary-school enrolment is not theirs). Without one the entry can still be offered as a choice. Empty: no condition.
     /// </summary>

@@ -173,11 +173,6 @@ public sealed class KnowledgeSnapshot(KnowledgeBase knowledge, TextAnalysis anal
     private bool IsSmallTalk(string? id) => id is not null && Knowledge.ById.TryGetValue(id, out var e) && e.Category == KbEntry.SmallTalk;
 
     /// <summary>
-    /// A short question right after an answer: the aspect it asks ("ne kadar?" → cost) answered for the previous
-    /// answer's subject; or, when it names more than an aspect, the question read together with the previous answer's
-    /// title, kept when that gives a confident answer of the same subject.
-    /// </summary>
-    /// <summary>
     /// A short question the matcher is not sure of that names a subject and asks one of its aspects ("مدة الكورس؟",
     /// "kurs süresi", "izin ne kadar"): the subject is what its other words are answered with (a short message answered
     /// with its subject's general entry counts), the answer that subject's entry for the aspect — as a follow-up would
@@ -200,6 +195,11 @@ public sealed class KnowledgeSnapshot(KnowledgeBase knowledge, TextAnalysis anal
     /// <summary>Most words naming the subject in a short question about one of its aspects (see <see cref="SubjectAspect"/>).</summary>
     private const int SubjectWords = 2;
 
+    /// <summary>
+    /// A short question right after an answer: the aspect it asks ("ne kadar?" → cost) answered for the previous
+    /// answer's subject; or, when it names more than an aspect, the question read together with the previous answer's
+    /// title, kept when that gives a confident answer of the same subject.
+    /// </summary>
     private MatchResult? FollowUp(string question, string previousEntry, MatchResult alone, KnowledgeOptions options)
     {
         if (!Knowledge.ById.TryGetValue(previousEntry, out var previous)) return null;
