@@ -32,11 +32,6 @@ public sealed record MatchResult(MatchKind Kind, string? AnswerId, double Confid
     /// <summary>The question matched the knowledge base's out-of-scope entry (a topic the bot does not cover).</summary>
     public bool OutOfScope { get; init; }
 
-    /// <summary>Ranked entries the question may not be answered with: it uses none of their required words (<see cref="KbEntry.Requires"/>).</summary>
-    public IReadOnlySet<string> Unfit { get; init; } = NoIds;
-
-    private static readonly IReadOnlySet<string> NoIds = new HashSet<string>();
-
     public static readonly MatchResult Nothing = new(MatchKind.Abstain, null, 0, [], []);
 }
 
@@ -341,9 +336,7 @@ public sealed class KbIndex : IDisposable
         {
             return new MatchResult(MatchKind.Abstain, null, ranked[0].Confidence, [], ranked) { OutOfScope = true };
         }
-        var unfit = Unfit(ranked, normalized);
-        var decided = Decide(ranked, options, positions.Count, unfit);
-        return unfit.Count == 0 ? decided : decided with { Unfit = unfit };
+        return Decide(ranked, options, positions.Count, Unfit(ranked, normalized));
     }
 
     /// <summary>The ranked entries with required words (<see cref="KbEntry.Requires"/>) of which the question uses none.</summary>

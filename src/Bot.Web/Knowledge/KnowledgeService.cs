@@ -58,7 +58,7 @@ public sealed class KnowledgeSnapshot(KnowledgeBase knowledge, TextAnalysis anal
         if (Learned is null) return shortMessage ? General(result) : result;
         var (id, probability) = Learned.Best(LearnedSignal.Key(question, Arabizi));
         if (id.Length == 0 || id == KbEntry.OutOfScope || IsSmallTalk(id) || !Knowledge.ById.ContainsKey(id)
-            || result.Unfit.Contains(id) || !Index.Fits(id, question))
+            || !Index.Fits(id, question))
         {
             return shortMessage ? General(result) : result;
         }
